@@ -62,10 +62,10 @@ final class KekMasterKey implements MasterKey {
     /** Decrypts a wrapped keyset; every failure is the same {@link SealedDataUnreadable}. */
     KeysetHandle unwrap(WrappedKeyset wrapped, byte[] associatedData) throws SealedDataUnreadable {
         byte[] bytes = wrapped.bytes();
-        if (bytes.length < 2 || bytes[0] != StoredFormat.WRAPPED_KEYSET_VERSION) {
-            throw new SealedDataUnreadable();
-        }
         try {
+            if (bytes.length < 2 || bytes[0] != StoredFormat.WRAPPED_KEYSET_VERSION) {
+                throw new GeneralSecurityException();
+            }
             return TinkProtoKeysetFormat.parseEncryptedKeyset(
                     Arrays.copyOfRange(bytes, 1, bytes.length), kek, associatedData);
         } catch (GeneralSecurityException | RuntimeException e) {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.Key;
-import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AeadKey;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
@@ -128,8 +127,8 @@ public final class Keyring {
     }
 
     /**
-     * Decrypts a wrapped keyset and checks it is one this module made: AEAD keys with Tink's
-     * 5-byte output prefix (which {@code isUnderPrimaryKey} relies on), a primary, enabled keys.
+     * Decrypts a wrapped keyset and checks it is one this module could have made: a primary, and
+     * only AEAD keys with Tink's 5-byte output prefix (which {@code isUnderPrimaryKey} relies on).
      */
     private KeysetHandle unwrap(String org, KeyPurpose purpose, WrappedKeyset wrapped) throws SealedDataUnreadable {
         StoredFormat.checkOrg(org);
@@ -142,8 +141,7 @@ public final class Keyring {
                 KeysetHandle.Entry entry = keyset.getAt(i);
                 Key key = entry.getKey();
                 if (!(key instanceof AeadKey aeadKey)
-                        || aeadKey.getOutputPrefix().size() != StoredFormat.TINK_PREFIX_LENGTH
-                        || entry.getStatus() != KeyStatus.ENABLED) {
+                        || aeadKey.getOutputPrefix().size() != StoredFormat.TINK_PREFIX_LENGTH) {
                     throw new SealedDataUnreadable();
                 }
             }

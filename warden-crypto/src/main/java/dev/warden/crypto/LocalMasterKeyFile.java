@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * A master key kept in a local file: Tink's JSON keyset format (the format {@code tinkey}
  * writes), in clear, one AES-256-GCM key. Whoever reads the file can unwrap every org keyset, so
- * it must be readable by its owner only, and it is refused otherwise.
+ * it must be readable by its owner only, and it is refused otherwise; whoever writes its directory
+ * can swap in a key of their own, so a group- or world-writable directory is refused too.
  *
  * <p>Creation is race-free between processes: the keyset is written to a private temporary file
  * in the same directory and hard-linked into place, which fails if another process got there
@@ -48,8 +49,9 @@ final class LocalMasterKeyFile {
     static KekMasterKey open(Path file) throws MasterKeyUnavailable {
         TinkRuntime.ensureRegistered();
         Path path = file.toAbsolutePath().normalize();
+        createDirectory(path.getParent());
+        checkDirectory(path.getParent());
         if (!Files.exists(path)) {
-            createDirectory(path.getParent());
             create(path);
         }
         LOG.log(Level.WARNING, "Warden is using a LOCAL master key file, " + path + ". A local master key"
@@ -70,6 +72,26 @@ final class LocalMasterKeyFile {
             throw noPosix(directory);
         } catch (IOException e) {
             throw new MasterKeyUnavailable("cannot create the master key directory " + directory, e);
+        }
+    }
+
+    /**
+     * Whoever may write the directory may replace the key file with a key of their own (or plant
+     * one before the first start), and every keyset created after that is theirs to read.
+     */
+    private static void checkDirectory(Path directory) throws MasterKeyUnavailable {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(directory);
+        } catch (UnsupportedOperationException e) {
+            throw noPosix(directory);
+        } catch (IOException e) {
+            throw new MasterKeyUnavailable("cannot read the permissions of the master key directory " + directory, e);
+        }
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new MasterKeyUnavailable("refusing the master key directory " + directory + ": its permissions are "
+                    + PosixFilePermissions.toString(permissions) + ", so others could replace the key file;"
+                    + " run: chmod go-w " + directory + " (or keep the key in a directory of its own)");
         }
     }
 

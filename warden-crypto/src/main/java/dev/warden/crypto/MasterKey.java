@@ -24,11 +24,12 @@ public sealed interface MasterKey permits KekMasterKey {
      * key, in clear), created on first use.
      *
      * <p>On creation the file gets permissions {@code 0600}, and any directory this creates gets
-     * {@code 0700}. An existing file whose permissions give group or others any access is refused.
+     * {@code 0700}. An existing file whose permissions give group or others any access is refused,
+     * and so is a directory that group or others may write.
      * Every call logs a warning that a local master key is for development and single-node use.
      *
      * @throws MasterKeyUnavailable when the file cannot be created or read, is not a Tink AEAD
-     *     keyset, has loose permissions, or the file system has no POSIX permissions to check
+     *     keyset, it or its directory has loose permissions, or the file system has no POSIX permissions to check
      */
     static MasterKey fromLocalFile(Path file) throws MasterKeyUnavailable {
         return LocalMasterKeyFile.open(requireNonNull(file, "file is null"));

@@ -53,12 +53,13 @@ final class PlaceBoundAead {
     byte[] open(byte[] sealed, String record) throws SealedDataUnreadable {
         requireNonNull(sealed, "sealed is null");
         byte[] associatedData = StoredFormat.sealedAssociatedData(org, purpose, StoredFormat.checkRecord(record));
-        if (sealed.length < StoredFormat.SEALED_OVERHEAD || sealed[0] != StoredFormat.SEALED_VERSION) {
-            throw new SealedDataUnreadable();
-        }
         try {
+            if (sealed.length < StoredFormat.SEALED_OVERHEAD || sealed[0] != StoredFormat.SEALED_VERSION) {
+                throw new GeneralSecurityException();
+            }
             return aead.decrypt(Arrays.copyOfRange(sealed, 1, sealed.length), associatedData);
         } catch (GeneralSecurityException | RuntimeException e) {
+            // One throw site, no cause: every way of failing looks the same, stack trace included.
             throw new SealedDataUnreadable();
         }
     }

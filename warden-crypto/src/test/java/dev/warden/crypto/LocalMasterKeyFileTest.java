@@ -83,6 +83,23 @@ class LocalMasterKeyFileTest {
     }
 
     @Test
+    void aDirectoryOthersMayWriteIsRefused() throws Exception {
+        Path directory = Files.createDirectory(temp.resolve("shared"));
+        for (String loose : new String[] {"rwxrwx---", "rwx---rwx", "rwxrwxrwx", "rwx----w-"}) {
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(loose));
+            assertThatThrownBy(() -> MasterKey.fromLocalFile(directory.resolve("master-key.json")))
+                    .isInstanceOf(MasterKeyUnavailable.class)
+                    .hasMessageContaining("replace the key file");
+            assertThat(directory.resolve("master-key.json")).doesNotExist();
+        }
+        // Readable (but not writable) by others is fine for the directory: the file is what is secret.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        MasterKey.fromLocalFile(directory.resolve("master-key.json"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("master-key.json"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void aFileThatIsNotAKeysetIsRefusedWithoutQuotingIt() throws Exception {
         Path file = temp.resolve("master-key.json");
         Files.writeString(file, "{\"not\": \"a keyset SENTINEL\"}");
