@@ -1,0 +1,34 @@
+package dev.warden.server;
+
+import dev.warden.server.cli.Bootstrap;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import java.time.Clock;
+
+@SpringBootApplication
+public class WardenApplication {
+    /** One clock for the whole application, so that tests can move time. */
+    @Bean
+    static Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("bootstrap")) {
+            SpringApplication app = new SpringApplication(WardenApplication.class);
+            app.setWebApplicationType(WebApplicationType.NONE);
+            app.setLogStartupInfo(false);
+            int code;
+            // Command-line properties outrank application.yml: a command prints only its own output.
+            try (ConfigurableApplicationContext context = app.run("--logging.level.root=WARN",
+                    "--spring.main.banner-mode=off")) {
+                code = context.getBean(Bootstrap.class).run(args, System.out, System.err);
+            }
+            System.exit(code);
+        }
+        SpringApplication.run(WardenApplication.class, args);
+    }
+}

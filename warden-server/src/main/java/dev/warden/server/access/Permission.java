@@ -1,0 +1,20 @@
+package dev.warden.server.access;
+
+/**
+ * Every kind of action an endpoint can perform. Each endpoint names exactly one with
+ * {@link Requires}; {@link PermissionMatrix} says who holds which. An endpoint that names
+ * none is refused to everyone.
+ */
+public enum Permission {
+    /** Read one's own identity, org, roles and attributes. */
+    SELF_READ,
+    /** List, create and revoke one's own API keys. */
+    OWN_API_KEYS,
+    /** List and revoke every API key of the org. */
+    ALL_API_KEYS,
+    USERS_READ,
+    USERS_WRITE,
+    GROUPS_READ,
+    GROUPS_WRITE,
+    AUDIT_READ
+}

@@ -1,0 +1,113 @@
+package dev.warden.server.tenancy;
+
+import dev.warden.server.access.OrgId;
+import dev.warden.server.access.UserId;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Groups and their members, always within one org. */
+@Repository
+public class GroupRepository {
+    private final JdbcClient jdbc;
+
+    public GroupRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(Group g) {
+        jdbc.sql("INSERT INTO user_groups (id, org_id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(g.id(), g.orgId().value(), g.name(), g.description(), utc(g.createdAt()), utc(g.updatedAt()))
+                .update();
+        replaceMembers(g.orgId(), g.id(), g.members());
+    }
+
+    public void update(Group g) {
+        jdbc.sql("UPDATE user_groups SET name = ?, description = ?, updated_at = ? WHERE org_id = ? AND id = ?")
+                .params(g.name(), g.description(), utc(g.updatedAt()), g.orgId().value(), g.id())
+                .update();
+        replaceMembers(g.orgId(), g.id(), g.members());
+    }
+
+    public boolean delete(OrgId org, UUID id) {
+        jdbc.sql("DELETE FROM group_members WHERE org_id = ? AND group_id = ?").params(org.value(), id).update();
+        return jdbc.sql("DELETE FROM user_groups WHERE org_id = ? AND id = ?").params(org.value(), id).update() == 1;
+    }
+
+    public Optional<Group> find(OrgId org, UUID id, boolean forUpdate) {
+        return jdbc.sql("SELECT id, name, description, created_at, updated_at FROM user_groups WHERE org_id = ? AND id = ?"
+                        + (forUpdate ? " FOR UPDATE" : ""))
+                .params(org.value(), id)
+                .query((rs, n) -> new Group(rs.getObject("id", UUID.class), org, rs.getString("name"),
+                        rs.getString("description"), members(org, id),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
+                .optional();
+    }
+
+    public boolean nameTaken(OrgId org, String name, Optional<UUID> except) {
+        return jdbc.sql("SELECT COUNT(*) FROM user_groups WHERE org_id = ? AND name = ? AND id <> ?")
+                .params(org.value(), name, except.orElse(new UUID(0, 0)))
+                .query(Long.class).single() > 0;
+    }
+
+    public List<Group> list(OrgId org) {
+        Map<UUID, List<UserId>> members = new LinkedHashMap<>();
+        jdbc.sql("SELECT group_id, user_id FROM group_members WHERE org_id = ?")
+                .param(org.value())
+                .query(rs -> {
+                    members.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(new UserId(rs.getObject(2, UUID.class)));
+                });
+        return jdbc.sql("SELECT id, name, description, created_at, updated_at FROM user_groups WHERE org_id = ? ORDER BY name")
+                .param(org.value())
+                .query((rs, n) -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    return new Group(id, org, rs.getString("name"), rs.getString("description"),
+                            members.getOrDefault(id, List.of()),
+                            rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                            rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                })
+                .list();
+    }
+
+    /** Which of these ids are people of this org. Ids of another org are simply not found. */
+    public List<UserId> existingUsers(OrgId org, Collection<UserId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT id FROM users WHERE org_id = :org AND id IN (:ids)")
+                .param("org", org.value())
+                .param("ids", ids.stream().map(UserId::value).toList())
+                .query((rs, n) -> new UserId(rs.getObject(1, UUID.class)))
+                .list();
+    }
+
+    private List<UserId> members(OrgId org, UUID group) {
+        return jdbc.sql("SELECT user_id FROM group_members WHERE org_id = ? AND group_id = ? ORDER BY user_id")
+                .params(org.value(), group)
+                .query((rs, n) -> new UserId(rs.getObject(1, UUID.class)))
+                .list();
+    }
+
+    private void replaceMembers(OrgId org, UUID group, List<UserId> members) {
+        jdbc.sql("DELETE FROM group_members WHERE org_id = ? AND group_id = ?").params(org.value(), group).update();
+        for (UserId member : members) {
+            jdbc.sql("INSERT INTO group_members (org_id, group_id, user_id) VALUES (?, ?, ?)")
+                    .params(org.value(), group, member.value())
+                    .update();
+        }
+    }
+
+    private static OffsetDateTime utc(java.time.Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.warden.server.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes RFC 9457 problem details for the refusals that happen in the filter chain, before any
+ * controller: not authenticated (401) and denied (403). Every authentication failure reads the
+ * same, so a caller learns nothing about which keys exist.
+ */
+@Component
+public final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+            throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"warden\"");
+        write(request, response, Problems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated",
+                "This needs a valid API key (Authorization: Bearer wdn_...) or a signed-in session."));
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+            throws IOException {
+        write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                "You may not do this."));
+    }
+
+    void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        problem.setInstance(URI.create(request.getRequestURI()));
+        Problems.addRequestId(problem, request);
+        response.setStatus(problem.getStatus());
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        json.writeValue(response.getOutputStream(), Problems.asMap(problem));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.warden.server.web;
+
+import dev.warden.server.identity.ApiKeyAuthentication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+
+/**
+ * The one filter chain. Authentication happens first, for every request; what nothing permits
+ * is denied. The API is authenticated by API key (bearer) for now; browser sessions (OIDC, SAML),
+ * SCIM tokens, embed and operator sessions slot in as further providers and converters beside it.
+ *
+ * <p>CSRF protection is off because no request is authenticated by a cookie yet: a bearer key is
+ * never sent by a browser on its own. It comes back on with browser sessions.
+ */
+@Configuration
+@ConditionalOnWebApplication
+class SecurityConfig {
+    private static final IpAddressMatcher LOOPBACK_V4 = new IpAddressMatcher("127.0.0.0/8");
+    private static final IpAddressMatcher LOOPBACK_V6 = new IpAddressMatcher("::1");
+
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http, ApiKeyAuthentication apiKeys, ProblemResponses problems)
+            throws Exception {
+        var apiKeyFilter = new AuthenticationFilter(new ProviderManager(apiKeys), apiKeys);
+        apiKeyFilter.setSuccessHandler((request, response, authentication) -> { /* continue the chain */ });
+        apiKeyFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+
+        http
+                .csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(apiKeyFilter, BasicAuthenticationFilter.class)
+                .exceptionHandling(ex -> ex.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        .referrerPolicy(referrer -> referrer.policy(
+                                org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
+                        // Metrics name no tenant data, but still only for scrapers on this host.
+                        .requestMatchers("/actuator/prometheus").access((authentication, context) ->
+                                new org.springframework.security.authorization.AuthorizationDecision(
+                                        LOOPBACK_V4.matches(context.getRequest()) || LOOPBACK_V6.matches(context.getRequest())))
+                        .requestMatchers("/api/v1/openapi.json", "/api/v1/openapi.json/**").permitAll()
+                        .requestMatchers("/api/v1/**").authenticated()
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+}
