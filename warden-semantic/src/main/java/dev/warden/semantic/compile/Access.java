@@ -1,0 +1,124 @@
+package dev.warden.semantic.compile;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.warden.semantic.model.AccessGrant;
+import dev.warden.semantic.model.Dimension;
+import dev.warden.semantic.model.Field;
+import dev.warden.semantic.model.Measure;
+import dev.warden.semantic.model.SemanticModel;
+import dev.warden.semantic.model.SqlTemplate;
+import dev.warden.semantic.model.Topic;
+import dev.warden.semantic.model.View;
+import dev.warden.semantic.policy.Policy;
+
+/**
+ * What one person may see of one model: the single source of truth for both the compiler and
+ * {@link VisibleMetadata}, so that what is listed is exactly what can be queried. Deny by default:
+ * a grant whose attribute the person lacks fails.
+ */
+final class Access {
+    private final SemanticModel model;
+    private final Policy policy;
+    private final Map<String, Boolean> grantResults = new HashMap<>();
+    private final Map<String, Boolean> fieldResults = new HashMap<>();
+
+    Access(SemanticModel model, Policy policy) {
+        this.model = model;
+        this.policy = policy;
+    }
+
+    /** Whether the person's role and the topic's and base view's grants let them query the topic. */
+    boolean topicQueryable(Topic topic) {
+        if (!policy.role().mayQuery() || (!topic.curated() && !policy.role().mayQueryUncurated())) {
+            return false;
+        }
+        return grantsPass(topic.requiredAccessGrants()) && viewVisible(topic.baseView());
+    }
+
+    boolean viewVisible(String view) {
+        View v = model.views().get(view);
+        return v != null && grantsPass(v.requiredAccessGrants());
+    }
+
+    /** Whether the field may be named in a query of the topic (selected, filtered or sorted). */
+    boolean fieldQueryable(Topic topic, Field field) {
+        return topic.reaches(field.view()) && topic.exposes(field.qualifiedName()) && fieldVisible(topic, field);
+    }
+
+    /**
+     * A field is visible when its own and its view's grants pass and every field its SQL or
+     * filters reference (transitively) is visible and reachable in the topic.
+     */
+    private boolean fieldVisible(Topic topic, Field field) {
+        String key = topic.name() + "\u0000" + field.qualifiedName();
+        Boolean known = fieldResults.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean visible = topic.reaches(field.view()) && viewVisible(field.view()) && grantsPass(field.requiredAccessGrants())
+                && referencesVisible(topic, field);
+        fieldResults.put(key, visible);
+        return visible;
+    }
+
+    private boolean referencesVisible(Topic topic, Field field) {
+        Optional<SqlTemplate> sql = switch (field) {
+            case Dimension d -> Optional.of(d.sql());
+            case Measure m -> m.sql();
+        };
+        if (sql.isPresent()) {
+            for (SqlTemplate.Part p : sql.get().parts()) {
+                if (p instanceof SqlTemplate.FieldReference r) {
+                    Optional<Field> target = model.field(r.view(), r.field());
+                    if (target.isEmpty() || !fieldVisible(topic, target.get())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        if (field instanceof Measure m) {
+            for (Measure.MeasureFilter f : m.filters()) {
+                Optional<Field> target = model.field(m.view(), f.dimension());
+                if (target.isEmpty() || !fieldVisible(topic, target.get())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Every listed grant passes (an empty list passes). */
+    boolean grantsPass(List<String> grantNames) {
+        for (String name : grantNames) {
+            Boolean known = grantResults.get(name);
+            if (known == null) {
+                known = grantPasses(model.accessGrants().get(name));
+                grantResults.put(name, known);
+            }
+            if (!known) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean grantPasses(AccessGrant grant) {
+        if (grant == null) {
+            return false;
+        }
+        Optional<List<String>> values = policy.effectiveValues(grant.userAttribute());
+        if (values.isEmpty()) {
+            return false;
+        }
+        for (String v : values.get()) {
+            if (grant.allowedValues().contains(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

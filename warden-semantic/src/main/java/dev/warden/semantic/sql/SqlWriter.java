@@ -1,0 +1,53 @@
+package dev.warden.semantic.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one render pass: writes a {@link Sql} tree as text for a dialect, replacing every value
+ * with {@code ?} and collecting the values in the same order.
+ */
+public final class SqlWriter {
+    private final Dialect dialect;
+    private final StringBuilder text = new StringBuilder(512);
+    private final List<Object> binds = new ArrayList<>();
+
+    private SqlWriter(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public static RenderedSql render(Sql sql, Dialect dialect) {
+        SqlWriter w = new SqlWriter(dialect);
+        w.write(sql);
+        return new RenderedSql(w.text.toString(), w.binds);
+    }
+
+    private void write(Sql sql) {
+        switch (sql) {
+            case Sql.Text t -> text.append(t.text());
+            case Sql.Identifier id -> text.append(dialect.quoteIdentifier(id.name()));
+            case Sql.TableName table -> {
+                String[] parts = table.dottedName().split("\\.", -1);
+                for (int i = 0; i < parts.length; i++) {
+                    if (i > 0) {
+                        text.append('.');
+                    }
+                    text.append(dialect.quoteIdentifier(parts[i]));
+                }
+            }
+            case Sql.Bind b -> {
+                text.append('?');
+                binds.add(b.value());
+            }
+            case Sql.Concat c -> {
+                for (Sql part : c.parts()) {
+                    write(part);
+                }
+            }
+            case Sql.Truncate t -> write(dialect.truncate(t.timeframe(), t.expression()));
+            case Sql.FromUtc f -> write(dialect.fromUtc(f.expression(), Sql.bind(f.zoneId())));
+            case Sql.ExactText e -> write(dialect.exactText(e.expression()));
+            case Sql.Like like -> write(dialect.like(like.expression(), like.literal(), like.match()));
+        }
+    }
+}
