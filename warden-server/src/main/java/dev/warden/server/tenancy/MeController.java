@@ -18,11 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 final class MeController {
     private final CurrentAccess access;
-    private final OrgRepository orgs;
+    private final Tenants tenants;
 
-    MeController(CurrentAccess access, OrgRepository orgs) {
+    MeController(CurrentAccess access, Tenants tenants) {
         this.access = access;
-        this.orgs = orgs;
+        this.tenants = tenants;
     }
 
     record OrgView(UUID id, String slug, String name) {}
@@ -35,7 +35,7 @@ final class MeController {
     @Requires(Permission.SELF_READ)
     MeView me() {
         AccessContext c = access.require();
-        Org org = orgs.findById(c.orgId()).orElseThrow(() -> new ResourceNotFound("org"));
+        Org org = tenants.find(c.orgId()).orElseThrow(() -> new ResourceNotFound("org"));
         List<Permission> held = java.util.Arrays.stream(Permission.values())
                 .filter(p -> PermissionMatrix.decide(c, p).granted()).toList();
         return new MeView(new OrgView(org.id().value(), org.slug(), org.name()),

@@ -39,6 +39,11 @@ public class Tenants {
 
     public record NewOrg(Org org, User admin) {}
 
+    @Transactional(readOnly = true)
+    public Optional<Org> find(OrgId id) {
+        return orgs.findById(id);
+    }
+
     /** Creates an org, its audit chain and its first admin, in one transaction. */
     public NewOrg createOrg(String slug, String name, String adminEmail, AuditActor actor) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
