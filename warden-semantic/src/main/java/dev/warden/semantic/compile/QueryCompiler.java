@@ -424,7 +424,8 @@ public final class QueryCompiler {
                         Sql value = plain.contains(m) ? Expressions.aggregateOf(m.type(), inputs.get(m)) : Sql.text("NULL");
                         items.add(Sql.concat(value, Sql.text(" AS "), Sql.identifier("m" + j)));
                     }
-                    branches.add(Sql.concat(Sql.text("SELECT "), list(items), from, whereClause(), groupBy(dims.size())));
+                    branches.add(Sql.concat(Sql.text("SELECT "), list(items), from, whereClause(), groupBy(dims.size()),
+                            exactKeys(dims, dimensionSql, Optional.empty())));
                 }
                 for (Map.Entry<String, List<Measure>> group : fanned.entrySet()) {
                     List<Sql> inner = new ArrayList<>();
@@ -432,6 +433,10 @@ public final class QueryCompiler {
                         inner.add(Sql.concat(dimensionSql.get(dims.get(i)), Sql.text(" AS "), Sql.identifier("d" + i)));
                     }
                     inner.add(Sql.concat(x.primaryKey(group.getKey()).orElseThrow(), Sql.text(" AS "), Sql.identifier("k")));
+                    Map<String, Sql> innerDims = new HashMap<>();
+                    for (int i = 0; i < dims.size(); i++) {
+                        innerDims.put(dims.get(i), Sql.concat(Sql.identifier("g"), Sql.text("."), Sql.identifier("d" + i)));
+                    }
                     List<Sql> outer = new ArrayList<>();
                     for (int i = 0; i < dims.size(); i++) {
                         outer.add(Sql.concat(Sql.identifier("g"), Sql.text("."), Sql.identifier("d" + i), Sql.text(" AS "),
@@ -450,7 +455,8 @@ public final class QueryCompiler {
                         outer.add(Sql.concat(value, Sql.text(" AS "), Sql.identifier("m" + j)));
                     }
                     branches.add(Sql.concat(Sql.text("SELECT "), list(outer), Sql.text(" FROM (SELECT DISTINCT "), list(inner),
-                            from, whereClause(), Sql.text(") AS "), Sql.identifier("g"), groupBy(dims.size())));
+                            exactKeys(dims, dimensionSql, Optional.of("b")), from, whereClause(), Sql.text(") AS "), Sql.identifier("g"),
+                            groupBy(dims.size()), exactKeys(dims, innerDims, Optional.empty())));
                 }
                 Map<Measure, Sql> folded = new HashMap<>();
                 for (int j = 0; j < order.size(); j++) {
@@ -508,6 +514,11 @@ public final class QueryCompiler {
                         g.append(i > 0 ? ", " : "").append(groupPositions.get(i));
                     }
                     parts.add(Sql.text(g.toString()));
+                    for (ResolvedField rf : selected) {
+                        if (isText(rf)) {
+                            parts.add(new Sql.ExactGroupKey(dims.get(rf.ref().toString()), Optional.empty()));
+                        }
+                    }
                 }
                 if (!havingFilters.isEmpty()) {
                     List<Sql> having = new ArrayList<>();
@@ -520,6 +531,23 @@ public final class QueryCompiler {
                     parts.add(conjunction(having));
                 }
                 return Sql.concat(parts);
+            }
+
+            private boolean isText(ResolvedField rf) {
+                return rf.field() instanceof Dimension d && d.type() == DimensionType.STRING;
+            }
+
+            /** Exact grouping keys for the text dimensions (MySQL only; nothing elsewhere). */
+            private Sql exactKeys(List<String> dims, Map<String, Sql> sql, Optional<String> aliasPrefix) {
+                List<Sql> keys = new ArrayList<>();
+                for (int i = 0; i < dims.size(); i++) {
+                    String dim = dims.get(i);
+                    int index = i;
+                    if (selected.stream().anyMatch(rf -> rf.ref().toString().equals(dim) && isText(rf))) {
+                        keys.add(new Sql.ExactGroupKey(sql.get(dim), aliasPrefix.map(p -> p + index)));
+                    }
+                }
+                return Sql.concat(keys);
             }
 
             private Sql measureSql(Measure m, Map<Measure, Sql> aggregateSql) {

@@ -124,6 +124,19 @@ public enum Dialect {
         return this == MYSQL ? Sql.concat(Sql.text("CAST("), x, Sql.text(" AS BINARY)")) : x;
     }
 
+    /**
+     * MySQL groups and de-duplicates text by its collation, which usually folds case and ignores
+     * trailing spaces ("Plain", "plain" and "plain " would become one group). Grouping also by the
+     * binary value keeps them apart; the other engines group exactly already and get nothing.
+     */
+    Sql exactGroupKey(Sql x, java.util.Optional<String> alias) {
+        if (this != MYSQL) {
+            return Sql.text("");
+        }
+        Sql key = Sql.concat(Sql.text(", CAST("), x, Sql.text(" AS BINARY)"));
+        return alias.isEmpty() ? key : Sql.concat(key, Sql.text(" AS "), Sql.identifier(alias.get()));
+    }
+
     /** A LIKE whose value is matched literally: its wildcards and escape character are escaped. */
     Sql like(Sql x, String literal, Sql.LikeMatch match) {
         // BigQuery has no ESCAPE clause; its LIKE escapes with backslash. The others take ESCAPE '!',

@@ -13,7 +13,7 @@ import dev.warden.semantic.model.Timeframe;
  * {@link Dialect} expands, so the writer is the one place that produces SQL text.
  */
 public sealed interface Sql permits Sql.Text, Sql.Identifier, Sql.TableName, Sql.Bind, Sql.Concat, Sql.Truncate,
-        Sql.FromUtc, Sql.ExactText, Sql.Like {
+        Sql.FromUtc, Sql.ExactText, Sql.ExactGroupKey, Sql.Like {
 
     /** Trusted SQL text, written as is. */
     record Text(String text) implements Sql {
@@ -70,6 +70,18 @@ public sealed interface Sql permits Sql.Text, Sql.Identifier, Sql.TableName, Sql
     record ExactText(Sql expression) implements Sql {
         public ExactText {
             requireNonNull(expression, "expression is null");
+        }
+    }
+
+    /**
+     * An extra grouping key that makes grouping on a text expression exact, written after other keys
+     * (with a leading comma) where the dialect needs it, and as nothing elsewhere. With an alias it
+     * is a select item, so that SELECT DISTINCT is exact too.
+     */
+    record ExactGroupKey(Sql expression, java.util.Optional<String> alias) implements Sql {
+        public ExactGroupKey {
+            requireNonNull(expression, "expression is null");
+            requireNonNull(alias, "alias is null");
         }
     }
 
