@@ -1,6 +1,7 @@
 package dev.warden.semantic.compile;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,8 @@ final class Access {
     private final SemanticModel model;
     private final Policy policy;
     private final Map<String, Boolean> grantResults = new HashMap<>();
-    private final Map<String, Boolean> fieldResults = new HashMap<>();
+    /** Per topic, per field object: fields are compared by identity, which is cheap and exact within one model. */
+    private final Map<Topic, Map<Field, Boolean>> fieldResults = new IdentityHashMap<>();
 
     Access(SemanticModel model, Policy policy) {
         this.model = model;
@@ -46,7 +48,8 @@ final class Access {
 
     /** Whether the field may be named in a query of the topic (selected, filtered or sorted). */
     boolean fieldQueryable(Topic topic, Field field) {
-        return topic.reaches(field.view()) && topic.exposes(field.qualifiedName()) && fieldVisible(topic, field);
+        return topic.reaches(field.view()) && (topic.fields().isEmpty() || topic.exposes(field.qualifiedName()))
+                && fieldVisible(topic, field);
     }
 
     /**
@@ -54,14 +57,14 @@ final class Access {
      * filters reference (transitively) is visible and reachable in the topic.
      */
     private boolean fieldVisible(Topic topic, Field field) {
-        String key = topic.name() + "\u0000" + field.qualifiedName();
-        Boolean known = fieldResults.get(key);
+        Map<Field, Boolean> results = fieldResults.computeIfAbsent(topic, t -> new IdentityHashMap<>());
+        Boolean known = results.get(field);
         if (known != null) {
             return known;
         }
         boolean visible = topic.reaches(field.view()) && viewVisible(field.view()) && grantsPass(field.requiredAccessGrants())
                 && referencesVisible(topic, field);
-        fieldResults.put(key, visible);
+        results.put(field, visible);
         return visible;
     }
 

@@ -3,7 +3,7 @@ package dev.warden.semantic.compile;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,8 @@ final class Expressions {
     private final Policy policy;
     private final ZoneId zone;
     private final Set<String> usedViews = new LinkedHashSet<>();
-    private final Map<String, Sql> dimensionCache = new HashMap<>();
+    private final Map<Dimension, Sql> dimensionCache = new IdentityHashMap<>();
+    private final Map<Dimension, Set<String>> viewsCache = new IdentityHashMap<>();
 
     Expressions(SemanticModel model, Topic topic, Policy policy, ZoneId zone) {
         this.model = model;
@@ -57,16 +58,15 @@ final class Expressions {
 
     /** The dimension's row-level expression; a timestamp stays in UTC. */
     Sql dimension(Dimension d) {
-        String key = d.qualifiedName();
-        Sql cached = dimensionCache.get(key);
+        Sql cached = dimensionCache.get(d);
         if (cached != null) {
-            usedViews.addAll(viewsOf(d));
+            usedViews.addAll(viewsCache.computeIfAbsent(d, this::viewsOf));
             return cached;
         }
         Sql sql = template(d.sql(), Optional.of(d.view()), m -> {
             throw new IllegalStateException("a dimension cannot reference a measure: " + m.qualifiedName());
         });
-        dimensionCache.put(key, sql);
+        dimensionCache.put(d, sql);
         return sql;
     }
 

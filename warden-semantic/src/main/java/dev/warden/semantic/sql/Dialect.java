@@ -27,26 +27,30 @@ public enum Dialect {
         this.quote = quote;
     }
 
+    /** {@code name} quoted for this dialect (see {@link #appendQuoted}). */
+    public String quoteIdentifier(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 2);
+        appendQuoted(out, name);
+        return out.toString();
+    }
+
     /**
      * The only place identifiers are quoted. The quote character is escaped by doubling it,
      * except on BigQuery, whose quoted identifiers escape with a backslash. Snowflake resolves an
      * unquoted name in upper case, so a plain lower-case model name is upper-cased before quoting
      * to keep meaning what the modeler wrote; any other name keeps its case.
      */
-    public String quoteIdentifier(String name) {
-        String n = name;
-        if (this == SNOWFLAKE && isPlainLowerCase(n)) {
-            n = n.toUpperCase(Locale.ROOT);
-        }
-        StringBuilder out = new StringBuilder(n.length() + 2).append(quote);
-        for (int i = 0; i < n.length(); i++) {
-            char c = n.charAt(i);
+    void appendQuoted(StringBuilder out, String name) {
+        boolean upper = this == SNOWFLAKE && isPlainLowerCase(name);
+        out.append(quote);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
             if (c == quote || (this == BIGQUERY && c == '\\')) {
                 out.append(this == BIGQUERY ? '\\' : quote);
             }
-            out.append(c);
+            out.append(upper ? Character.toUpperCase(c) : c);
         }
-        return out.append(quote).toString();
+        out.append(quote);
     }
 
     private static boolean isPlainLowerCase(String n) {

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class SqlWriter {
     private final Dialect dialect;
-    private final StringBuilder text = new StringBuilder(512);
+    private final StringBuilder text = new StringBuilder(2048);
     private final List<Object> binds = new ArrayList<>();
 
     private SqlWriter(Dialect dialect) {
@@ -25,15 +25,16 @@ public final class SqlWriter {
     private void write(Sql sql) {
         switch (sql) {
             case Sql.Text t -> text.append(t.text());
-            case Sql.Identifier id -> text.append(dialect.quoteIdentifier(id.name()));
+            case Sql.Identifier id -> dialect.appendQuoted(text, id.name());
             case Sql.TableName table -> {
-                String[] parts = table.dottedName().split("\\.", -1);
-                for (int i = 0; i < parts.length; i++) {
-                    if (i > 0) {
-                        text.append('.');
-                    }
-                    text.append(dialect.quoteIdentifier(parts[i]));
+                String name = table.dottedName();
+                int start = 0;
+                for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', start)) {
+                    dialect.appendQuoted(text, name.substring(start, dot));
+                    text.append('.');
+                    start = dot + 1;
                 }
+                dialect.appendQuoted(text, name.substring(start));
             }
             case Sql.Bind b -> {
                 text.append('?');
