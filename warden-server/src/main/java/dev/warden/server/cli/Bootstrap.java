@@ -62,7 +62,11 @@ public final class Bootstrap {
             out.println("API key (shown once; store it now):");
             out.println(key.secretText());
             return 0;
-        } catch (Conflict | InvalidRequest problem) {
+        } catch (InvalidRequest problem) {
+            // A malformed option value: say which, and how the command is used.
+            err.println("bootstrap: " + problem.getMessage());
+            return usage(err);
+        } catch (Conflict problem) {
             err.println("bootstrap: " + problem.getMessage());
             return 1;
         }

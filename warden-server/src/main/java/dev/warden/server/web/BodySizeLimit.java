@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.Ordered;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -17,9 +17,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses request bodies over {@code warden.max-request-bytes} with 413: at once when the
  * declared length is too large, and while reading for bodies sent without a length.
+ *
+ * <p>It runs right after the security filter chain, so that its refusals carry the same security
+ * headers (nosniff, no-store, CSP) as every other API response. Authentication reads no body, so
+ * nothing is read before the limit applies.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1)
 final class BodySizeLimit extends OncePerRequestFilter {
     private final long limit;
     private final ProblemResponses problems;

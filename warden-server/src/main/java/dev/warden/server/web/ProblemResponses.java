@@ -10,16 +10,20 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes RFC 9457 problem details for the refusals that happen in the filter chain, before any
- * controller: not authenticated (401) and denied (403). Every authentication failure reads the
- * same, so a caller learns nothing about which keys exist.
+ * controller: not authenticated (401), denied (403), and a URL the firewall refuses (400; as a
+ * bean, Spring Security picks it up as its {@link RequestRejectedHandler}, which would otherwise
+ * answer through the framework's error page, in another format and echoing the path). Every
+ * authentication failure reads the same, so a caller learns nothing about which keys exist.
  */
 @Component
-public final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+public final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Override
@@ -37,11 +41,22 @@ public final class ProblemResponses implements AuthenticationEntryPoint, AccessD
                 "You may not do this."));
     }
 
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+            throws IOException {
+        // The exception's message quotes the offending part of the URL: it is not repeated here.
+        write(request, response, Problems.problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "The request URL contains characters or sequences that are not allowed."));
+    }
+
     void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem) throws IOException {
         if (response.isCommitted()) {
             return;
         }
-        problem.setInstance(URI.create(request.getRequestURI()));
+        URI instance = Problems.instanceOf(request);
+        if (instance != null) {
+            problem.setInstance(instance);
+        }
         Problems.addRequestId(problem, request);
         response.setStatus(problem.getStatus());
         response.setContentType("application/problem+json");

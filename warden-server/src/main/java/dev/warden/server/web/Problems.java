@@ -47,6 +47,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 public class Problems extends ResponseEntityExceptionHandler {
     static final String TYPE_PREFIX = "urn:warden:problem:";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+    private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("^[A-Za-z0-9_.\\[\\]-]{1,100}$");
 
     static ProblemDetail problem(HttpStatusCode status, String slug, String title, String detail) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
@@ -59,6 +60,15 @@ public class Problems extends ResponseEntityExceptionHandler {
         Object id = request.getAttribute(ApiKeyAuthentication.REQUEST_ID_ATTRIBUTE);
         if (id != null) {
             problem.setProperty("request_id", id.toString());
+        }
+    }
+
+    /** The request's path as the problem's {@code instance}; none when the path is not a valid URI. */
+    static URI instanceOf(HttpServletRequest request) {
+        try {
+            return URI.create(request.getRequestURI());
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -174,7 +184,9 @@ public class Problems extends ResponseEntityExceptionHandler {
         if (unknown != null) {
             String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            return "unknown property '" + path(unknown.getPath()) + "'"
+            // The property name is the caller's text: named only when it looks like a property name.
+            String name = path(unknown.getPath());
+            return (SAFE_NAME.matcher(name).matches() ? "unknown property '" + name + "'" : "unknown property")
                     + (known.isEmpty() ? "" : "; known properties here: " + known);
         }
         InvalidFormatException format = findCause(e, InvalidFormatException.class);
@@ -240,7 +252,7 @@ public class Problems extends ResponseEntityExceptionHandler {
     private static ProblemDetail finish(ProblemDetail problem, HttpServletRequest request) {
         if (request != null) {
             if (problem.getInstance() == null) {
-                problem.setInstance(URI.create(request.getRequestURI()));
+                problem.setInstance(instanceOf(request));
             }
             addRequestId(problem, request);
         }
