@@ -26,6 +26,9 @@ import dev.warden.semantic.sql.Sql;
  * that whole day, so {@code between} with a date upper bound covers the whole last day.
  */
 final class FilterTranslator {
+    /** An ISO timestamp that names its own offset (or Z): an instant, not a local time. */
+    private static final java.util.regex.Pattern WITH_OFFSET = java.util.regex.Pattern.compile(".*(Z|[+-]\\d\\d:\\d\\d)");
+
     private final ZoneId zone;
     private final Clock clock;
 
@@ -204,7 +207,7 @@ final class FilterTranslator {
                 LocalDateTime end = day.plusDays(1).atStartOfDay();
                 return kind == ValueKind.TIMESTAMP_UTC ? new Span(toUtc(start), toUtc(end)) : new Span(start, end);
             }
-            if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
+            if (s.length() <= 40 && WITH_OFFSET.matcher(s).matches()) {
                 Instant instant = OffsetDateTime.parse(s).toInstant();
                 return new Span(kind == ValueKind.TIMESTAMP_UTC ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
                         : LocalDateTime.ofInstant(instant, zone), null);
