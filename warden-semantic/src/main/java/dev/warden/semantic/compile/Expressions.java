@@ -209,6 +209,11 @@ final class Expressions {
 
     private Sql attribute(SqlTemplate.Attribute a) {
         List<String> values = policy.effectiveValues(a.name()).orElseThrow(() -> missingAttribute(a.name()));
+        for (String v : values) {
+            if (!SendableText.sendable(v)) {
+                throw new Refusal("Your user attribute \"" + a.name() + "\" holds a value that cannot be used in a query.");
+            }
+        }
         if (!a.listContext()) {
             if (values.size() != 1) {
                 throw new Refusal("Your user attribute \"" + a.name() + "\" has several values where the model expects one.");

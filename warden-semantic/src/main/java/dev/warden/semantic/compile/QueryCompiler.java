@@ -241,7 +241,12 @@ public final class QueryCompiler {
         private static Optional<Object> typedAttributeValue(DimensionType type, String value) {
             try {
                 return Optional.of(switch (type) {
-                    case STRING -> value;
+                    case STRING -> {
+                        if (!SendableText.sendable(value)) {
+                            throw new IllegalArgumentException("not sendable");
+                        }
+                        yield value;
+                    }
                     case NUMBER -> new java.math.BigDecimal(value);
                     case BOOLEAN -> {
                         if (!value.equals("true") && !value.equals("false")) {
