@@ -16,5 +16,12 @@ public enum Permission {
     USERS_WRITE,
     GROUPS_READ,
     GROUPS_WRITE,
-    AUDIT_READ
+    AUDIT_READ,
+    /** Create a connection (the creator becomes its admin by being ORG_ADMIN). */
+    CONNECTIONS_CREATE,
+    /**
+     * Connection-scoped work (connections, models, queries, topics): any person may ask; the
+     * service decides from their role on that connection, and answers 404 where they have none.
+     */
+    CONNECTIONS
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  * owner, so it gets its owner's row.
  */
 public final class PermissionMatrix {
-    private static final Set<Permission> MEMBER = EnumSet.of(Permission.SELF_READ, Permission.OWN_API_KEYS);
+    private static final Set<Permission> MEMBER = EnumSet.of(Permission.SELF_READ, Permission.OWN_API_KEYS,
+            Permission.CONNECTIONS);
 
     private static final Set<Permission> ORG_ADMIN = EnumSet.allOf(Permission.class);
 

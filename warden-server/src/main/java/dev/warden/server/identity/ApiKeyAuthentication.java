@@ -4,9 +4,9 @@ import dev.warden.server.access.AccessContext;
 import dev.warden.server.access.ActorKind;
 import dev.warden.server.access.RequestIds;
 import dev.warden.server.access.WardenAuthentication;
+import dev.warden.server.attributes.UserAttributes;
 import dev.warden.server.tenancy.User;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +30,11 @@ public final class ApiKeyAuthentication implements AuthenticationProvider, Authe
     private static final String BEARER = "Bearer ";
 
     private final ApiKeys keys;
+    private final UserAttributes attributes;
 
-    public ApiKeyAuthentication(ApiKeys keys) {
+    public ApiKeyAuthentication(ApiKeys keys, UserAttributes attributes) {
         this.keys = keys;
+        this.attributes = attributes;
     }
 
     @Override
@@ -61,7 +63,7 @@ public final class ApiKeyAuthentication implements AuthenticationProvider, Authe
         }
         User owner = verdict.owner().orElseThrow();
         AccessContext context = new AccessContext(owner.orgId(), Optional.of(owner.id()), owner.email(),
-                owner.orgRole(), Map.of(), ActorKind.API_KEY, verdict.key().map(k -> k.id()),
+                owner.orgRole(), attributes.valuesOf(owner.orgId(), owner.id(), owner.email()), ActorKind.API_KEY, verdict.key().map(k -> k.id()),
                 credentials.requestId());
         return new WardenAuthentication(context);
     }

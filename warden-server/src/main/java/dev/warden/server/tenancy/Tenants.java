@@ -7,6 +7,7 @@ import dev.warden.server.audit.AuditActor;
 import dev.warden.server.audit.AuditLog;
 import dev.warden.server.audit.AuditRecord;
 import dev.warden.server.audit.AuditRepository;
+import dev.warden.server.keys.OrgKeys;
 import dev.warden.server.problem.Conflict;
 import dev.warden.server.problem.InvalidRequest;
 import java.time.Clock;
@@ -27,13 +28,16 @@ public class Tenants {
     private final UserRepository users;
     private final AuditRepository chains;
     private final AuditLog audit;
+    private final OrgKeys keys;
     private final Clock clock;
 
-    public Tenants(OrgRepository orgs, UserRepository users, AuditRepository chains, AuditLog audit, Clock clock) {
+    public Tenants(OrgRepository orgs, UserRepository users, AuditRepository chains, AuditLog audit, OrgKeys keys,
+                   Clock clock) {
         this.orgs = orgs;
         this.users = users;
         this.chains = chains;
         this.audit = audit;
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -58,6 +62,7 @@ public class Tenants {
                 Optional.empty(), now);
         orgs.insert(org);
         chains.createChain(org.id());
+        keys.createFor(org.id());
         User admin = new User(UserId.random(), org.id(), email, email, OrgRole.ORG_ADMIN, false, now, now);
         users.insert(admin);
         audit.append(org.id(), AuditRecord.of(actor, "org.create").target("org", org.id())

@@ -119,6 +119,28 @@ public class Problems extends ResponseEntityExceptionHandler {
                 "This needs authentication."), request);
     }
 
+    @ExceptionHandler(dev.warden.server.models.ModelInvalid.class)
+    ProblemDetail modelInvalid(dev.warden.server.models.ModelInvalid e, HttpServletRequest request) {
+        ProblemDetail p = problem(HttpStatus.UNPROCESSABLE_CONTENT, "model-invalid", "The model does not validate",
+                e.problems().size() + " problem(s); see problems[] for each, with its line, column and a hint");
+        p.setProperty("problems", e.problems().stream().map(x -> java.util.Map.of("line", x.line(), "column", x.column(),
+                "message", x.message(), "hint", x.hint())).toList());
+        return finish(p, request);
+    }
+
+    @ExceptionHandler(dev.warden.server.keys.KeysUnavailable.class)
+    ProblemDetail keysDown(Exception e, HttpServletRequest request) {
+        LOG.error("org keys unavailable: {}", SafeThrowables.describe(e));
+        return finish(problem(HttpStatus.SERVICE_UNAVAILABLE, "keys-unavailable", "Service unavailable",
+                "The org's encryption keys are unavailable (key management service or master key); try again shortly."),
+                request);
+    }
+
+    @ExceptionHandler(dev.warden.server.query.QueryFailure.class)
+    ProblemDetail queryFailure(dev.warden.server.query.QueryFailure e, HttpServletRequest request) {
+        return finish(problem(e.status(), e.slug(), e.title(), e.getMessage()), request);
+    }
+
     @ExceptionHandler(PayloadTooLarge.class)
     ProblemDetail tooLarge(PayloadTooLarge e, HttpServletRequest request) {
         return finish(problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",

@@ -44,8 +44,8 @@ public final class RequestLog extends OncePerRequestFilter {
             long micros = (System.nanoTime() - started) / 1_000;
             Object context = request.getAttribute(CONTEXT_ATTRIBUTE);
             String who = context instanceof AccessContext c ? c.actorKind() + " org=" + c.orgId() : "anonymous";
-            ACCESS.info("{} {} {} {}ms {}", request.getMethod(), request.getRequestURI(), response.getStatus(),
-                    micros / 1000.0, who);
+            ACCESS.info("{} {} {} {}ms {} request_id={}", request.getMethod(), request.getRequestURI(),
+                    response.getStatus(), micros / 1000.0, who, requestId);
             MDC.remove("request_id");
         }
     }

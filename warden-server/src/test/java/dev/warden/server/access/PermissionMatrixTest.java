@@ -46,7 +46,25 @@ class PermissionMatrixTest extends ApiTest {
             Map.entry("DELETE /api/v1/groups/{id}", ADMINS),
             Map.entry("GET /api/v1/audit-events", ADMINS),
             Map.entry("GET /api/v1/audit-events/verify", ADMINS),
-            Map.entry("GET /api/v1/audit-events/export", ADMINS)));
+            Map.entry("GET /api/v1/audit-events/export", ADMINS),
+            // Connection-scoped endpoints are open to every person at this level; the role on the
+            // connection decides inside (ConnectionRoleMatrixTest covers that ladder).
+            Map.entry("GET /api/v1/connections", EVERYONE),
+            Map.entry("POST /api/v1/connections", ADMINS),
+            Map.entry("GET /api/v1/connections/{id}", EVERYONE),
+            Map.entry("PATCH /api/v1/connections/{id}", EVERYONE),
+            Map.entry("DELETE /api/v1/connections/{id}", EVERYONE),
+            Map.entry("POST /api/v1/connections/{id}/test", EVERYONE),
+            Map.entry("GET /api/v1/models", EVERYONE),
+            Map.entry("POST /api/v1/models", EVERYONE),
+            Map.entry("GET /api/v1/models/{id}", EVERYONE),
+            Map.entry("POST /api/v1/models/{id}/versions", EVERYONE),
+            Map.entry("POST /api/v1/models/{id}/versions/{version}/activate", EVERYONE),
+            Map.entry("POST /api/v1/models/validate", EVERYONE),
+            Map.entry("POST /api/v1/query", EVERYONE),
+            Map.entry("POST /api/v1/query/sql", EVERYONE),
+            Map.entry("GET /api/v1/topics", EVERYONE),
+            Map.entry("GET /api/v1/topics/{topic}", EVERYONE)));
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -71,7 +89,8 @@ class PermissionMatrixTest extends ApiTest {
                 tests.add(DynamicTest.dynamicTest(role + " " + (allowed ? "may " : "may not ") + row.getKey(), () -> {
                     String[] parts = row.getKey().split(" ", 2);
                     // A random id and an empty body: enough to pass or fail authorization, never to change anything.
-                    String path = parts[1].replace("{id}", UUID.randomUUID().toString());
+                    String path = parts[1].replace("{id}", UUID.randomUUID().toString()).replace("{version}", "1")
+                            .replace("{topic}", "no_such_topic");
                     String body = parts[0].equals("POST") || parts[0].equals("PATCH") ? "{}" : null;
                     Api.Response response = api().send(keys.get(role), parts[0], path, body,
                             body == null ? null : "application/json");
@@ -90,7 +109,7 @@ class PermissionMatrixTest extends ApiTest {
     @Test
     void theMatrixInCodeGivesMembersOnlyTheirOwnThings() {
         assertThat(PermissionMatrix.permissionsOf(OrgRole.MEMBER))
-                .containsExactlyInAnyOrder(Permission.SELF_READ, Permission.OWN_API_KEYS);
+                .containsExactlyInAnyOrder(Permission.SELF_READ, Permission.OWN_API_KEYS, Permission.CONNECTIONS);
         assertThat(PermissionMatrix.permissionsOf(OrgRole.ORG_ADMIN)).containsAll(EnumSet.allOf(Permission.class));
     }
 

@@ -42,6 +42,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheExecutorAndSignInMayAskForCredentialAccess() {
+        noClasses().that().resideOutsideOfPackages("dev.warden.server.connections.execution..", "dev.warden.server.identity..")
+                .should().callMethod(dev.warden.crypto.CredentialAccess.class, "get")
+                .because("credentials are decrypted only by the components that need them (DESIGN.md promise 3)")
+                .check(server);
+    }
+
+    @Test
+    void credentialOpenersStayWithTheKeysTheExecutorAndSignIn() {
+        noClasses().that().resideOutsideOfPackages("dev.warden.server.keys..", "dev.warden.server.connections.execution..",
+                        "dev.warden.server.identity..")
+                .should().dependOnClassesThat().areAssignableTo(dev.warden.crypto.CredentialOpener.class)
+                .check(server);
+    }
+
+    @Test
     void theSemanticAndCryptoModulesDependOnNoSpringType() {
         noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
                 .allowEmptyShould(false)

@@ -15,7 +15,9 @@ import org.springframework.test.context.ContextConfiguration;
 @ExtendWith(TestDatabase.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "server.address=127.0.0.1",
-        "warden.data-dir=target/test-data"})
+        "warden.data-dir=target/test-data",
+        // the tests' warehouses (PostgreSQL, MariaDB) run on this machine's loopback
+        "warden.connections.allow-loopback=true"})
 @ContextConfiguration(initializers = TestDatabase.class)
 @Import(Fixtures.class)
 public abstract class ApiTest {

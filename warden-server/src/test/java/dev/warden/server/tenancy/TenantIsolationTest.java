@@ -27,21 +27,74 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * fixture below fails the suite: whoever adds one must say here how to attack it.
  */
 class TenantIsolationTest extends ApiTest {
-    /** How to make a resource of an org and how to look at it as its owner. */
-    private record Fixture(String create, Object body, String idField, String read) {}
+    /** A resource made in the victim org: the path variables that name it and how its owner reads it. */
+    private record Made(Map<String, String> vars, String ownerRead) {}
 
-    private static final Map<String, Fixture> FIXTURES = Map.of(
-            "/api/v1/users/{id}", new Fixture("/api/v1/users",
-                    Map.of("email", "victim@example.test", "display_name", "Victim"), "id", "/api/v1/users/{id}"),
-            "/api/v1/groups/{id}", new Fixture("/api/v1/groups",
-                    Map.of("name", "victims", "description", "org A's group"), "id", "/api/v1/groups/{id}"),
-            "/api/v1/api-keys/{id}", new Fixture("/api/v1/api-keys",
-                    Map.of("name", "org A key"), "key.id", "/api/v1/api-keys"));
+    /** A tiny model whose topic exists only in the org that uploads it. */
+    static final String MODEL_YAML = """
+            connection: wh
+            views:
+              things:
+                table: main.things
+                primary_key: id
+                dimensions:
+                  id: { type: number }
+                measures:
+                  count: { type: count }
+            topics:
+              isolated_topic:
+                base_view: things
+            """;
 
-    /** Bodies that would change the resource if the request got through. */
+    private final Map<String, java.util.function.Function<Fixtures.TestOrg, Made>> makers = Map.of(
+            "/api/v1/users/{id}", org -> made(create(org, "/api/v1/users",
+                    Map.of("email", "victim@example.test", "display_name", "Victim"), "id"), "/api/v1/users/{id}"),
+            "/api/v1/groups/{id}", org -> made(create(org, "/api/v1/groups",
+                    Map.of("name", "victims", "description", "org A's group"), "id"), "/api/v1/groups/{id}"),
+            "/api/v1/api-keys/{id}", org -> made(create(org, "/api/v1/api-keys", Map.of("name", "org A key"), "key.id"),
+                    "/api/v1/api-keys"),
+            "/api/v1/connections/{id}", org -> made(connection(org), "/api/v1/connections/{id}"),
+            "/api/v1/connections/{id}/test", org -> made(connection(org), "/api/v1/connections/{id}"),
+            "/api/v1/models/{id}", org -> made(model(org), "/api/v1/models/{id}"),
+            "/api/v1/models/{id}/versions", org -> made(model(org), "/api/v1/models/{id}"),
+            "/api/v1/models/{id}/versions/{version}/activate", org -> new Made(
+                    Map.of("id", model(org), "version", "1"), "/api/v1/models/{id}"),
+            "/api/v1/topics/{topic}", org -> {
+                model(org);
+                return new Made(Map.of("topic", "isolated_topic"), "/api/v1/topics/{topic}");
+            });
+
+    /** Bodies that would change the resource if the request got through, with their content type. */
     private static final Map<String, Object> CHANGES = Map.of(
             "/api/v1/users/{id}", Map.of("display_name", "pwned", "org_role", "ORG_ADMIN", "disabled", true),
-            "/api/v1/groups/{id}", Map.of("name", "pwned", "members", List.of()));
+            "/api/v1/groups/{id}", Map.of("name", "pwned", "members", List.of()),
+            "/api/v1/connections/{id}", Map.of("name", "pwned", "base_role", "CONNECTION_ADMIN", "password", "x"),
+            "/api/v1/models/{id}/versions", MODEL_YAML);
+
+    private Made made(String id, String ownerRead) {
+        return new Made(Map.of("id", id), ownerRead);
+    }
+
+    private String create(Fixtures.TestOrg org, String path, Object body, String idField) {
+        Api.Response created = api().post(org.admin().key(), path, body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return field(created, idField);
+    }
+
+    private String connection(Fixtures.TestOrg org) {
+        return create(org, "/api/v1/connections", Map.of("name", "wh", "type", "duckdb", "path", "isolation/none.duckdb",
+                "base_role", "QUERIER"), "id");
+    }
+
+    private String model(Fixtures.TestOrg org) {
+        String model = create(org, "/api/v1/models", Map.of("name", "m", "connection_id", connection(org)), "id");
+        Api.Response version = api().send(org.admin().key(), "POST", "/api/v1/models/" + model + "/versions", MODEL_YAML,
+                "application/yaml");
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+        Api.Response active = api().post(org.admin().key(), "/api/v1/models/" + model + "/versions/1/activate", null);
+        assertThat(active.status()).as(active.body()).isEqualTo(200);
+        return model;
+    }
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -55,35 +108,43 @@ class TenantIsolationTest extends ApiTest {
     }
 
     private void attack(Endpoints.Endpoint endpoint) {
-        Fixture fixture = FIXTURES.get(endpoint.pattern());
+        var fixture = makers.get(endpoint.pattern());
         if (fixture == null) {
-            fail("no isolation fixture for " + endpoint.pattern() + ": add one to TenantIsolationTest.FIXTURES");
+            fail("no isolation fixture for " + endpoint.pattern() + ": add one to TenantIsolationTest.makers");
         }
         Fixtures.TestOrg a = fixtures.org();
         Fixtures.TestOrg b = fixtures.org();
-        Api.Response created = api().post(a.admin().key(), fixture.create(), fixture.body());
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String id = field(created, fixture.idField());
-        String before = ownerView(a, fixture, id);
+        Made made = fixture.apply(a);
+        String before = ownerView(a, fill(made.ownerRead(), made.vars()));
 
-        String path = endpoint.pattern().replace("{id}", id);
-        Object body = endpoint.method().equals("PATCH") || endpoint.method().equals("PUT") || endpoint.method().equals("POST")
-                ? CHANGES.getOrDefault(endpoint.pattern(), Map.of()) : null;
+        boolean sendsBody = endpoint.method().equals("PATCH") || endpoint.method().equals("PUT") || endpoint.method().equals("POST");
+        Object body = sendsBody ? CHANGES.getOrDefault(endpoint.pattern(), Map.of()) : null;
+        String contentType = body == null ? null : body instanceof String ? "application/yaml" : "application/json";
+        Map<String, String> unknown = new java.util.HashMap<>();
+        made.vars().forEach((k, v) -> unknown.put(k, k.equals("version") ? v : k.equals("topic") ? "no_such_topic"
+                : java.util.UUID.randomUUID().toString()));
         for (Fixtures.Person attacker : List.of(b.admin(), fixtures.person(b, OrgRole.MEMBER))) {
-            Api.Response attack = api().send(attacker.key(), endpoint.method(), path, body,
-                    body == null ? null : "application/json");
+            Api.Response attack = api().send(attacker.key(), endpoint.method(), fill(endpoint.pattern(), made.vars()), body,
+                    contentType);
             // A member of B may be refused by role before the lookup (403); B's admin must see "not found".
             if (attacker.role() == OrgRole.ORG_ADMIN) {
                 assertThat(attack.status()).as(attack.body()).isEqualTo(404);
-                Api.Response missing = api().send(attacker.key(), endpoint.method(),
-                        endpoint.pattern().replace("{id}", java.util.UUID.randomUUID().toString()), body,
-                        body == null ? null : "application/json");
+                Api.Response missing = api().send(attacker.key(), endpoint.method(), fill(endpoint.pattern(), unknown),
+                        body, contentType);
                 assertThat(withoutVolatile(attack)).isEqualTo(withoutVolatile(missing));
             } else {
                 assertThat(attack.status()).as(attack.body()).isIn(403, 404);
             }
         }
-        assertThat(ownerView(a, fixture, id)).as("org A's resource is unchanged").isEqualTo(before);
+        assertThat(ownerView(a, fill(made.ownerRead(), made.vars()))).as("org A's resource is unchanged").isEqualTo(before);
+    }
+
+    private static String fill(String pattern, Map<String, String> vars) {
+        String path = pattern;
+        for (var e : vars.entrySet()) {
+            path = path.replace("{" + e.getKey() + "}", e.getValue());
+        }
+        return path;
     }
 
     @Test
@@ -99,18 +160,10 @@ class TenantIsolationTest extends ApiTest {
                 .doesNotContain(a.id().toString(), a.admin().email());
     }
 
-    private String ownerView(Fixtures.TestOrg owner, Fixture fixture, String id) {
-        Api.Response view = api().get(owner.admin().key(), fixture.read().replace("{id}", id));
-        assertThat(view.status()).isEqualTo(200);
-        if (fixture.read().contains("{id}")) {
-            return view.body();
-        }
-        for (var item : view.json()) {
-            if (item.path("id").asString().equals(id)) {
-                return item.toString();
-            }
-        }
-        return fail("resource " + id + " vanished from its owner's listing");
+    private String ownerView(Fixtures.TestOrg owner, String path) {
+        Api.Response view = api().get(owner.admin().key(), path);
+        assertThat(view.status()).as(view.body()).isEqualTo(200);
+        return view.body().replaceAll("\"last_used_at\":\"[^\"]*\"", "");
     }
 
     private static String field(Api.Response response, String path) {

@@ -198,9 +198,23 @@ class OperationsTest extends ApiTest {
         for (Api.Response response : List.of(ok, refused)) {
             String id = response.headers().firstValue("X-Request-Id").orElseThrow();
             List<String> lines = new ArrayList<>();
-            for (String line : output.getAll().split("\n")) {
-                if (line.contains("GET /api/v1/me " + response.status())) {
-                    lines.add(line);
+            // The line is written when the filter chain unwinds, which can be just after the
+            // client has the response: wait for it a little rather than race it.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (lines.stream().noneMatch(l -> l.contains(id)) && System.nanoTime() < deadline) {
+                lines.clear();
+                for (String line : output.getAll().split("\n")) {
+                    if (line.contains("GET /api/v1/me " + response.status())) {
+                        lines.add(line);
+                    }
+                }
+                if (lines.stream().noneMatch(l -> l.contains(id))) {
+                    Thread.onSpinWait();
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
             assertThat(lines).as("access log lines for " + response.status()).isNotEmpty();

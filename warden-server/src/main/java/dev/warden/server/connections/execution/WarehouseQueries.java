@@ -1,0 +1,174 @@
+package dev.warden.server.connections.execution;
+
+import dev.warden.server.connections.Connection;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs compiled, bound SQL on a connection's warehouse and streams the rows to a handler, with a
+ * statement timeout, a row cap and cancellation. Values arrive as Long, BigDecimal (exactly the
+ * decimal the warehouse returned), String, Boolean, LocalDate, LocalDateTime or OffsetDateTime.
+ */
+@Service
+public final class WarehouseQueries {
+    private static final int FETCH_SIZE = 10_000;
+
+    private final WarehousePools pools;
+
+    WarehouseQueries(WarehousePools pools) {
+        this.pools = pools;
+    }
+
+    /** Receives a result as it streams. Returning false from {@link #row} stops reading. */
+    public interface RowHandler {
+        void start(List<String> columnLabels) throws Exception;
+
+        boolean row(Object[] values) throws Exception;
+    }
+
+    /** Lets another thread cancel a running statement (a client that went away). */
+    public static final class Cancellation {
+        private final AtomicReference<PreparedStatement> running = new AtomicReference<>();
+        private volatile boolean cancelled;
+
+        public void cancel() {
+            cancelled = true;
+            PreparedStatement statement = running.get();
+            if (statement != null) {
+                try {
+                    statement.cancel();
+                } catch (SQLException ignored) {
+                    // the statement may have finished meanwhile; nothing is left to cancel
+                }
+            }
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+
+    /** Runs {@code sql}; returns how many rows the handler received. */
+    public long run(Connection connection, String sql, List<Object> binds, int timeoutSeconds,
+                    Cancellation cancellation, RowHandler handler) {
+        try (java.sql.Connection jdbc = pools.pool(connection).getConnection()) {
+            boolean streaming = connection.type() == dev.warden.server.connections.ConnectionType.POSTGRES;
+            if (streaming) {
+                jdbc.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            }
+            try (PreparedStatement statement = jdbc.prepareStatement(sql)) {
+                statement.setQueryTimeout(timeoutSeconds);
+                statement.setFetchSize(FETCH_SIZE);
+                for (int i = 0; i < binds.size(); i++) {
+                    statement.setObject(i + 1, binds.get(i));
+                }
+                cancellation.running.set(statement);
+                if (cancellation.cancelled()) {
+                    throw new WarehouseFailure(WarehouseFailure.Kind.CANCELLED);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    int n = meta.getColumnCount();
+                    List<String> labels = new ArrayList<>(n);
+                    int[] types = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        labels.add(meta.getColumnLabel(i + 1));
+                        types[i] = meta.getColumnType(i + 1);
+                    }
+                    handler.start(labels);
+                    long rows = 0;
+                    while (rs.next()) {
+                        Object[] values = new Object[n];
+                        for (int i = 0; i < n; i++) {
+                            values[i] = read(rs, i + 1, types[i]);
+                        }
+                        rows++;
+                        if (!handler.row(values)) {
+                            break;
+                        }
+                    }
+                    return rows;
+                } finally {
+                    cancellation.running.set(null);
+                    if (streaming) {
+                        jdbc.rollback();
+                    }
+                }
+            }
+        } catch (WarehouseFailure e) {
+            throw e;
+        } catch (SQLException e) {
+            if (cancellation.cancelled()) {
+                throw new WarehouseFailure(WarehouseFailure.Kind.CANCELLED);
+            }
+            throw new WarehouseFailure(FailureClassifier.classify(e, isConnectFailure(e)));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // The handler failed (the client went away while rows were streaming).
+            throw new WarehouseFailure(WarehouseFailure.Kind.CANCELLED);
+        }
+    }
+
+    /** Opens a connection and runs a trivial statement, to say clearly what fails. */
+    public void test(Connection connection) {
+        try (java.sql.Connection jdbc = pools.pool(connection).getConnection();
+             var statement = jdbc.createStatement()) {
+            statement.setQueryTimeout(10);
+            statement.execute("SELECT 1");
+        } catch (WarehouseFailure e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new WarehouseFailure(FailureClassifier.classify(e, true));
+        } finally {
+            // a test must not leave a pool with a failing configuration behind
+            pools.evict(connection.id());
+        }
+    }
+
+    public void forget(java.util.UUID connectionId) {
+        pools.evict(connectionId);
+    }
+
+    private static boolean isConnectFailure(SQLException e) {
+        return e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("28"));
+    }
+
+    private static Object read(ResultSet rs, int column, int type) throws SQLException {
+        Object value = switch (type) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
+                long v = rs.getLong(column);
+                yield rs.wasNull() ? null : v;
+            }
+            case Types.NUMERIC, Types.DECIMAL -> rs.getBigDecimal(column);
+            case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
+                double v = rs.getDouble(column);
+                // The shortest decimal that reads back as the same double: what the warehouse printed.
+                yield rs.wasNull() ? null : Double.isFinite(v) ? new BigDecimal(Double.toString(v)) : Double.toString(v);
+            }
+            case Types.BOOLEAN, Types.BIT -> {
+                boolean v = rs.getBoolean(column);
+                yield rs.wasNull() ? null : v;
+            }
+            case Types.DATE -> rs.getObject(column, LocalDate.class);
+            case Types.TIMESTAMP -> rs.getObject(column, LocalDateTime.class);
+            case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(column, OffsetDateTime.class);
+            default -> {
+                Object o = rs.getObject(column);
+                yield o == null ? null : o instanceof Number num ? new BigDecimal(num.toString()) : o.toString();
+            }
+        };
+        return value;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.warden.server.query;
+
+import dev.warden.semantic.compile.VisibleMetadata;
+import dev.warden.semantic.policy.ConnectionRole;
+import dev.warden.semantic.query.Query;
+import dev.warden.server.access.AccessContext;
+import dev.warden.server.access.CurrentAccess;
+import dev.warden.server.access.Permission;
+import dev.warden.server.access.Requires;
+import dev.warden.server.connections.execution.WarehouseQueries;
+import dev.warden.server.problem.ResourceNotFound;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/** Governed queries and the topics a person may query (API.md, "Query" and "Metadata"). */
+@RestController
+final class QueryController {
+    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+    private final QueryService queries;
+    private final CurrentAccess access;
+
+    QueryController(QueryService queries, CurrentAccess access) {
+        this.queries = queries;
+        this.access = access;
+    }
+
+    @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
+    @Requires(Permission.CONNECTIONS)
+    ResponseEntity<?> query(@RequestBody String body,
+                            @org.springframework.web.bind.annotation.RequestHeader(value = "Accept", required = false) String accept) {
+        AccessContext context = access.require();
+        Query query = queries.parse(body);
+        QueryService.Prepared prepared = queries.prepare(context, query);
+        if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")) {
+            return csv(context, prepared);
+        }
+        QueryService.Result result = queries.run(context, prepared);
+        String sql = prepared.role().atLeast(ConnectionRole.MODELER) ? prepared.compiled().sql() : null;
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(ResultWriter.json(result, prepared.zone(), sql));
+    }
+
+    /** Rows stream as they arrive: memory stays flat whatever the size; a client that leaves stops the query. */
+    private ResponseEntity<StreamingResponseBody> csv(AccessContext context, QueryService.Prepared prepared) {
+        StreamingResponseBody body = out -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            ResultWriter.csvHeader(writer, prepared.compiled().columns());
+            queries.stream(context, prepared, new WarehouseQueries.Cancellation(), new WarehouseQueries.RowHandler() {
+                @Override
+                public void start(List<String> labels) {
+                }
+
+                @Override
+                public boolean row(Object[] values) throws Exception {
+                    ResultWriter.csvRow(writer, values, prepared.zone());
+                    return true;
+                }
+            });
+            writer.flush();
+        };
+        return ResponseEntity.ok().contentType(CSV)
+                .header("Content-Disposition", "attachment; filename=\"" + prepared.query().topic() + ".csv\"")
+                .body(body);
+    }
+
+    /** Compiles without running: the SQL with ? for every bind value (MODELER and above). */
+    @PostMapping(value = "/api/v1/query/sql", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Requires(Permission.CONNECTIONS)
+    ResponseEntity<byte[]> sql(@RequestBody String body) {
+        AccessContext context = access.require();
+        QueryService.Prepared prepared = queries.prepare(context, queries.parse(body));
+        if (!prepared.role().atLeast(ConnectionRole.MODELER)) {
+            throw new dev.warden.server.access.AccessDenied(
+                    "seeing generated SQL needs the MODELER role on this connection; you have " + prepared.role());
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("sql", prepared.compiled().sql());
+        v.put("bind_count", prepared.compiled().binds().size());
+        v.put("columns", ResultWriter.columns(prepared.compiled().columns()));
+        v.put("limit", prepared.compiled().effectiveLimit());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ResultWriter.jsonOf(v));
+    }
+
+    @GetMapping("/api/v1/topics")
+    @Requires(Permission.CONNECTIONS)
+    List<Map<String, Object>> topics() {
+        return queries.topics(access.require()).stream().map(t -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("label", t.label());
+            m.put("description", t.description().orElse(null));
+            m.put("curated", t.curated());
+            return m;
+        }).toList();
+    }
+
+    @GetMapping("/api/v1/topics/{topic}")
+    @Requires(Permission.CONNECTIONS)
+    VisibleMetadata.VisibleTopic topic(@PathVariable String topic) {
+        return queries.topics(access.require()).stream().filter(t -> t.name().equals(topic)).findFirst()
+                .orElseThrow(() -> new ResourceNotFound("topic"));
+    }
+}
