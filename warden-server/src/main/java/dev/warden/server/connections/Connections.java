@@ -121,6 +121,15 @@ public class Connections {
                 .details(Map.of("before", describe(before))).build());
     }
 
+    /** Gives a person a role on a connection (above its base role). CONNECTION_ADMIN on it is needed. */
+    public void grant(AccessContext context, UUID connectionId, dev.warden.server.access.UserId user, ConnectionRole role) {
+        Connection connection = access.require(context, connectionId, ConnectionRole.CONNECTION_ADMIN);
+        connections.grantToUser(context.orgId(), connection.id(), user, role);
+        audit.append(context.orgId(), AuditRecord.of(AuditActor.of(context), "connection.grant")
+                .target("connection", connectionId).requestId(context.requestId())
+                .details(Map.of("user", user.toString(), "role", role.name())).build());
+    }
+
     private Connection withSecret(Connection c, ConnectionRequest request) {
         int given = (request.password() != null ? 1 : 0) + (request.privateKey() != null ? 1 : 0)
                 + (request.token() != null ? 1 : 0);

@@ -111,7 +111,7 @@ public class QueryService {
                     "Your role on this connection (" + role + ") cannot run ad-hoc queries.");
         }
         Org org = tenants.find(context.orgId()).orElseThrow();
-        ZoneId zone = query.timezone().orElse(org.timezone().map(ZoneId::of).orElse(ZoneOffset.UTC));
+        ZoneId zone = query.timezone().orElse(org.timezone().map(ZoneId::of).orElse(ZoneId.of("UTC")));
         Policy policy = new Policy(context.attributes(), attributes.defaults(context.orgId()), role);
         Compilation compilation = QueryCompiler.compile(model.model(), query.withDefaultTimezone(zone), policy,
                 model.connection().type().dialect(), org.rowLimit());

@@ -44,6 +44,11 @@ public class Tenants {
     public record NewOrg(Org org, User admin) {}
 
     @Transactional(readOnly = true)
+    public Optional<Org> findBySlug(String slug) {
+        return orgs.findBySlug(slug);
+    }
+
+    @Transactional(readOnly = true)
     public Optional<Org> find(OrgId id) {
         return orgs.findById(id);
     }

@@ -17,7 +17,8 @@ import org.springframework.test.context.ContextConfiguration;
         "server.address=127.0.0.1",
         "warden.data-dir=target/test-data",
         // the tests' warehouses (PostgreSQL, MariaDB) run on this machine's loopback
-        "warden.connections.allow-loopback=true"})
+        "warden.connections.allow-loopback=true",
+        "warden.demo.enabled=false"})
 @ContextConfiguration(initializers = TestDatabase.class)
 @Import(Fixtures.class)
 public abstract class ApiTest {

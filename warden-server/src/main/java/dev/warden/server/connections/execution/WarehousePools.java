@@ -39,8 +39,8 @@ final class WarehousePools {
     WarehousePools(OrgKeys keys, HostPolicy hosts, @Value("${warden.data-dir}") String dataDir) {
         this.keys = keys;
         this.hosts = hosts;
-        this.warehouseDir = Path.of(dataDir).toAbsolutePath().resolve("warehouses");
-        this.tlsDir = Path.of(dataDir).toAbsolutePath().resolve("tls");
+        this.warehouseDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("warehouses");
+        this.tlsDir = Path.of(dataDir).toAbsolutePath().normalize().resolve("tls");
     }
 
     HikariDataSource pool(Connection connection) {
