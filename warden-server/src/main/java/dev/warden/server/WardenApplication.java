@@ -17,15 +17,18 @@ public class WardenApplication {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("bootstrap")) {
+        if (args.length > 0 && (args[0].equals("bootstrap") || args[0].equals("keys"))) {
             SpringApplication app = new SpringApplication(WardenApplication.class);
             app.setWebApplicationType(WebApplicationType.NONE);
+            // A command never sets up the demo; it works on whatever store WARDEN_DB_URL names.
             app.setLogStartupInfo(false);
             int code;
             // Command-line properties outrank application.yml: a command prints only its own output.
             try (ConfigurableApplicationContext context = app.run("--logging.level.root=WARN",
                     "--spring.main.banner-mode=off")) {
-                code = context.getBean(Bootstrap.class).run(args, System.out, System.err);
+                code = args[0].equals("bootstrap")
+                        ? context.getBean(Bootstrap.class).run(args, System.out, System.err)
+                        : context.getBean(dev.warden.server.cli.Keys.class).run(args, System.out, System.err);
             }
             System.exit(code);
         }
