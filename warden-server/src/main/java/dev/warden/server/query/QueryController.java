@@ -2,7 +2,6 @@ package dev.warden.server.query;
 
 import dev.warden.semantic.compile.VisibleMetadata;
 import dev.warden.semantic.policy.ConnectionRole;
-import dev.warden.semantic.query.Query;
 import dev.warden.server.access.AccessContext;
 import dev.warden.server.access.CurrentAccess;
 import dev.warden.server.access.Permission;
@@ -38,20 +37,23 @@ final class QueryController {
     }
 
     @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE,
-            produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv"})
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Requires(Permission.CONNECTIONS)
-    ResponseEntity<?> query(@RequestBody String body,
-                            @org.springframework.web.bind.annotation.RequestHeader(value = "Accept", required = false) String accept) {
+    ResponseEntity<byte[]> query(@RequestBody String body) {
         AccessContext context = access.require();
-        Query query = queries.parse(body);
-        QueryService.Prepared prepared = queries.prepare(context, query);
-        if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")) {
-            return csv(context, prepared);
-        }
+        QueryService.Prepared prepared = queries.prepare(context, queries.parse(body));
         QueryService.Result result = queries.run(context, prepared);
         String sql = prepared.role().atLeast(ConnectionRole.MODELER) ? prepared.compiled().sql() : null;
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .body(ResultWriter.json(result, prepared.zone(), sql));
+    }
+
+    /** The same query, chosen by {@code Accept: text/csv}: streamed, never held in memory. */
+    @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE, produces = "text/csv")
+    @Requires(Permission.CONNECTIONS)
+    ResponseEntity<StreamingResponseBody> queryCsv(@RequestBody String body) {
+        AccessContext context = access.require();
+        return csv(context, queries.prepare(context, queries.parse(body)));
     }
 
     /** Rows stream as they arrive: memory stays flat whatever the size; a client that leaves stops the query. */

@@ -17,7 +17,7 @@ class EveryEndpointDeclaresItsPermissionTest extends ApiTest {
 
     @Test
     void everyHandlerHasExactlyOneOfRequiresOrPublicEndpoint() {
-        List<Endpoints.Endpoint> endpoints = Endpoints.of(mapping);
+        List<Endpoints.Endpoint> endpoints = Endpoints.handlers(mapping);
         assertThat(endpoints).isNotEmpty();
         assertThat(endpoints).allSatisfy(e -> assertThat(
                 e.handler().hasMethodAnnotation(Requires.class) ^ e.handler().hasMethodAnnotation(PublicEndpoint.class))
