@@ -94,6 +94,35 @@ final class Access {
         return true;
     }
 
+    /**
+     * Why a field may not be named in a query of the topic, or empty when it may. For explaining
+     * decisions to modelers and admins; the compiler itself only needs {@link #fieldQueryable}.
+     */
+    Optional<String> fieldDenial(Topic topic, Field field) {
+        if (!topic.reaches(field.view())) {
+            return Optional.of("its view " + field.view() + " is not part of this topic");
+        }
+        if (!topic.fields().isEmpty() && !topic.exposes(field.qualifiedName())) {
+            return Optional.of("the topic's fields allow-list does not include it");
+        }
+        View view = model.views().get(field.view());
+        if (view == null || !grantsPass(view.requiredAccessGrants())) {
+            return Optional.of("its view " + field.view() + " requires grants that fail: " + failing(view == null
+                    ? List.of() : view.requiredAccessGrants()));
+        }
+        if (!grantsPass(field.requiredAccessGrants())) {
+            return Optional.of("it requires grants that fail: " + failing(field.requiredAccessGrants()));
+        }
+        if (!fieldVisible(topic, field)) {
+            return Optional.of("it references a field that is denied or not part of this topic");
+        }
+        return Optional.empty();
+    }
+
+    private List<String> failing(List<String> grantNames) {
+        return grantNames.stream().filter(g -> !grantsPass(List.of(g))).toList();
+    }
+
     /** Every listed grant passes (an empty list passes). */
     boolean grantsPass(List<String> grantNames) {
         for (String name : grantNames) {
@@ -107,6 +136,10 @@ final class Access {
             }
         }
         return true;
+    }
+
+    boolean grantPasses(String name) {
+        return grantsPass(List.of(name));
     }
 
     private boolean grantPasses(AccessGrant grant) {
