@@ -12,7 +12,12 @@ import javax.net.ssl.SSLException;
 final class FailureClassifier {
     private FailureClassifier() {}
 
-    static WarehouseFailure.Kind classify(Throwable e, boolean connecting) {
+    /**
+     * @param tlsRequired the connection asks for TLS: then a server that refuses to start TLS
+     *                    (PostgreSQL's "does not support SSL", SQLState 08004) is a TLS failure, not
+     *                    an unreachable host: the host answered, the TLS mode does not fit it
+     */
+    static WarehouseFailure.Kind classify(Throwable e, boolean connecting, boolean tlsRequired) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof WarehouseFailure wf) {
                 return wf.kind();
@@ -39,6 +44,9 @@ final class FailureClassifier {
                 }
                 if (state.equals("57014") || state.equals("70100")) {
                     return WarehouseFailure.Kind.TIMEOUT; // query cancelled on timeout (PostgreSQL, MySQL)
+                }
+                if (tlsRequired && state.equals("08004")) {
+                    return WarehouseFailure.Kind.TLS;
                 }
                 if (state.startsWith("08")) {
                     // MariaDB reports TLS failures as connection errors; look further down for the cause.

@@ -73,7 +73,27 @@ final class WarehousePools {
         pools.clear();
     }
 
+    /**
+     * One connection straight from the driver, outside any pool: for {@code POST
+     * /connections/{id}/test}, which must say at once what fails. Borrowing from a pool whose
+     * connections cannot be made waits the pool's whole connection timeout (10 s) before failing.
+     */
+    java.sql.Connection open(Connection connection) throws java.sql.SQLException {
+        if (connection.type().networked()) {
+            hosts.check(connection.settings().host().orElseThrow());
+        }
+        HikariConfig config = config(connection);
+        java.sql.Connection jdbc = java.sql.DriverManager.getConnection(config.getJdbcUrl(),
+                config.getDataSourceProperties());
+        jdbc.setReadOnly(true);
+        return jdbc;
+    }
+
     private HikariDataSource build(Connection c) {
+        return new HikariDataSource(config(c));
+    }
+
+    private HikariConfig config(Connection c) {
         ConnectionSettings s = c.settings();
         HikariConfig config = new HikariConfig();
         config.setPoolName("warehouse-" + c.id());
@@ -129,7 +149,7 @@ final class WarehousePools {
             case TRINO, SNOWFLAKE, BIGQUERY -> throw new WarehouseFailure(WarehouseFailure.Kind.DRIVER_MISSING);
         }
         config.setDataSourceProperties(props);
-        return new HikariDataSource(config);
+        return config;
     }
 
     private String secret(Connection c) {

@@ -112,7 +112,7 @@ public final class WarehouseQueries {
             if (cancellation.cancelled()) {
                 throw new WarehouseFailure(WarehouseFailure.Kind.CANCELLED);
             }
-            throw new WarehouseFailure(FailureClassifier.classify(e, isConnectFailure(e)));
+            throw new WarehouseFailure(FailureClassifier.classify(e, isConnectFailure(e), tlsRequired(connection)));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -123,18 +123,23 @@ public final class WarehouseQueries {
 
     /** Opens a connection and runs a trivial statement, to say clearly what fails. */
     public void test(Connection connection) {
-        try (java.sql.Connection jdbc = pools.pool(connection).getConnection();
+        try (java.sql.Connection jdbc = pools.open(connection);
              var statement = jdbc.createStatement()) {
             statement.setQueryTimeout(10);
             statement.execute("SELECT 1");
         } catch (WarehouseFailure e) {
             throw e;
         } catch (SQLException e) {
-            throw new WarehouseFailure(FailureClassifier.classify(e, true));
+            throw new WarehouseFailure(FailureClassifier.classify(e, true, tlsRequired(connection)));
         } finally {
-            // a test must not leave a pool with a failing configuration behind
+            // the pool, if any, is rebuilt from the connection as it is now
             pools.evict(connection.id());
         }
+    }
+
+    private static boolean tlsRequired(Connection connection) {
+        return connection.type().networked()
+                && connection.settings().tlsMode() != dev.warden.server.connections.TlsMode.DISABLE;
     }
 
     public void forget(java.util.UUID connectionId) {

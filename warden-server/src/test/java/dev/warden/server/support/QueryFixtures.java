@@ -1,0 +1,266 @@
+package dev.warden.server.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.semantic.policy.ConnectionRole;
+import dev.warden.server.access.AccessContext;
+import dev.warden.server.access.ActorKind;
+import dev.warden.server.access.OrgRole;
+import dev.warden.server.attributes.AttributeRepository;
+import dev.warden.server.connections.Connections;
+import dev.warden.server.demo.DemoWarehouse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the end-to-end query tests build: orgs, people with attributes and connection roles,
+ * connections and active models, the way an admin does it (connections and models over HTTP;
+ * attribute values and connection grants through the same services {@code DemoSetup} uses, as
+ * the API has no endpoint for them yet). Also the demo warehouse and the demo orgs of
+ * {@code demo/README.md}, built exactly as {@code DemoSetup} builds them.
+ */
+public final class QueryFixtures {
+    /** Numbers as the exact decimals the server wrote, never through a double. */
+    public static final JsonMapper EXACT = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /** The warehouse directory of the test server ({@code warden.data-dir=target/test-data}). */
+    public static final Path WAREHOUSES = Path.of("target/test-data/warehouses").toAbsolutePath();
+    public static final String DEMO_PATH = "demo/warehouse.duckdb";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final int port;
+    private final Api api;
+    private final Fixtures fixtures;
+    private final AttributeRepository attributes;
+    private final Connections connections;
+
+    public QueryFixtures(int port, Api api, Fixtures fixtures, AttributeRepository attributes, Connections connections) {
+        this.port = port;
+        this.api = api;
+        this.fixtures = fixtures;
+        this.attributes = attributes;
+        this.connections = connections;
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    /** A fresh org whose attributes {@code names} are defined, multi-valued, without defaults. */
+    public Fixtures.TestOrg org(String... names) {
+        Fixtures.TestOrg org = fixtures.org();
+        for (String name : names) {
+            attributes.define(org.id(), new AttributeRepository.Definition(name, "string", true, null, "test attribute"));
+        }
+        return org;
+    }
+
+    public Fixtures.Person person(Fixtures.TestOrg org, OrgRole role, Map<String, List<String>> values) {
+        Fixtures.Person p = fixtures.person(org, role);
+        setAttributes(org, p, values);
+        return p;
+    }
+
+    public void setAttributes(Fixtures.TestOrg org, Fixtures.Person person, Map<String, List<String>> values) {
+        values.forEach((name, v) -> attributes.setValues(org.id(), person.id(), name, v));
+    }
+
+    /** Creates a connection over HTTP as the org's admin; returns its id. */
+    public String connection(Fixtures.TestOrg org, Map<String, Object> body) {
+        Api.Response created = api.post(org.admin().key(), "/api/v1/connections", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("id").stringValue();
+    }
+
+    /** A model on the connection with {@code yaml} as its active version 1; returns its id. */
+    public String model(Fixtures.TestOrg org, String connectionId, String name, String yaml) {
+        Api.Response created = api.post(org.admin().key(), "/api/v1/models",
+                Map.of("name", name, "connection_id", connectionId));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().get("id").stringValue();
+        Api.Response version = api.send(org.admin().key(), "POST", "/api/v1/models/" + id + "/versions", yaml,
+                "application/yaml");
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+        Api.Response active = api.post(org.admin().key(), "/api/v1/models/" + id + "/versions/1/activate", null);
+        assertThat(active.status()).as(active.body()).isEqualTo(200);
+        return id;
+    }
+
+    /** Gives a person a role on a connection, as the org's admin. */
+    public void grant(Fixtures.TestOrg org, String connectionId, Fixtures.Person person, ConnectionRole role) {
+        AccessContext admin = new AccessContext(org.id(), Optional.of(org.admin().id()), org.admin().email(),
+                OrgRole.ORG_ADMIN, Map.of(), ActorKind.USER, Optional.empty(), "test-" + UUID.randomUUID());
+        connections.grant(admin, UUID.fromString(connectionId), person.id(), role);
+    }
+
+    public Api.Response query(Fixtures.Person person, Object body) {
+        return api.post(person.key(), "/api/v1/query", body);
+    }
+
+    /** {@code POST /api/v1/query} asking for CSV ({@code Accept: text/csv}). */
+    public Api.Response csv(String key, Object body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/query"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(EXACT.writeValueAsString(body)))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Api.Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The response body with numbers as exact decimals. */
+    public static JsonNode exact(Api.Response response) {
+        return EXACT.readTree(response.body());
+    }
+
+    /** Each row as a list of its cells' JSON text: "north", 291190, 53134328.04 (exact as sent). */
+    public static List<List<String>> rows(Api.Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode rows = exact(response).get("rows");
+        return rows.valueStream().map(r -> r.valueStream().map(QueryFixtures::cell).toList()).toList();
+    }
+
+    private static String cell(JsonNode v) {
+        if (v.isNull()) {
+            return "null";
+        }
+        if (v.isString()) {
+            return v.stringValue();
+        }
+        if (v.isNumber()) {
+            return v.decimalValue().toPlainString();
+        }
+        return v.toString();
+    }
+
+    public static Map<String, Object> query(String topic, List<String> fields, Object... more) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("topic", topic);
+        q.put("fields", fields);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            q.put((String) more[i], more[i + 1]);
+        }
+        return q;
+    }
+
+    // ---- the demo ----
+
+    private static boolean demoReady;
+
+    /**
+     * The demo warehouse under the test server's warehouse directory, generated once per JVM and
+     * reused by later runs when its content still has the fingerprint recorded at generation.
+     */
+    public static synchronized void ensureDemoWarehouse() {
+        if (demoReady) {
+            return;
+        }
+        Path file = WAREHOUSES.resolve(DEMO_PATH);
+        Path recorded = file.resolveSibling("warehouse.fingerprint");
+        try {
+            boolean reuse = Files.exists(file) && Files.exists(recorded)
+                    && Files.readString(recorded).equals(DemoWarehouse.fingerprint(file));
+            if (!reuse) {
+                DemoWarehouse.generate(file);
+                Files.writeString(recorded, DemoWarehouse.fingerprint(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        demoReady = true;
+    }
+
+    /** One demo org: its people by name, and its connection and model ids. */
+    public record DemoOrg(Fixtures.TestOrg org, Map<String, Fixtures.Person> people, String connectionId, String modelId) {
+        public Fixtures.Person person(String name) {
+            return people.get(name);
+        }
+    }
+
+    private record DemoPerson(String name, OrgRole orgRole, ConnectionRole role, Map<String, List<String>> attributes) {}
+
+    /** The people of demo/README.md, as DemoSetup creates them (the first is the org's admin). */
+    private static final Map<String, List<DemoPerson>> DEMO_PEOPLE = Map.of(
+            "acme", List.of(
+                    new DemoPerson("ava", OrgRole.ORG_ADMIN, null,
+                            Map.of("region", List.of("all"), "department", List.of("exec"), "pii_access", List.of("yes"))),
+                    new DemoPerson("ben", OrgRole.MEMBER, ConnectionRole.QUERIER,
+                            Map.of("region", List.of("north"), "department", List.of("sales"))),
+                    new DemoPerson("cara", OrgRole.MEMBER, ConnectionRole.RESTRICTED_QUERIER,
+                            Map.of("region", List.of("south"), "department", List.of("finance"))),
+                    new DemoPerson("dan", OrgRole.MEMBER, ConnectionRole.VIEWER,
+                            Map.of("region", List.of("east"), "department", List.of("sales")))),
+            "globex", List.of(
+                    new DemoPerson("gwen", OrgRole.ORG_ADMIN, null,
+                            Map.of("region", List.of("all"), "department", List.of("ops"), "pii_access", List.of("no"))),
+                    new DemoPerson("gus", OrgRole.MEMBER, ConnectionRole.MODELER,
+                            Map.of("region", List.of("east", "west"), "department", List.of("finance"),
+                                    "pii_access", List.of("yes"))),
+                    new DemoPerson("gia", OrgRole.MEMBER, ConnectionRole.RESTRICTED_QUERIER,
+                            Map.of("department", List.of("support")))));
+
+    /** A demo org ("acme" or "globex") in a fresh test org: connection, model, people, roles, attributes. */
+    public DemoOrg demoOrg(String which) {
+        ensureDemoWarehouse();
+        Fixtures.TestOrg org = org("region", "department", "pii_access");
+        String connection = connection(org, Map.of("name", "demo_warehouse", "type", "duckdb", "path", DEMO_PATH,
+                "statement_timeout_seconds", 60, "max_pool_size", 4, "base_role", "NO_ACCESS"));
+        String model = model(org, connection, "shop", resource("/demo/model.yaml"));
+        Map<String, Fixtures.Person> people = new LinkedHashMap<>();
+        for (DemoPerson p : DEMO_PEOPLE.get(which)) {
+            Fixtures.Person person = p.orgRole() == OrgRole.ORG_ADMIN && people.isEmpty() ? org.admin()
+                    : fixtures.person(org, p.orgRole());
+            setAttributes(org, person, p.attributes());
+            if (p.role() != null) {
+                grant(org, connection, person, p.role());
+            }
+            people.put(p.name(), person);
+        }
+        return new DemoOrg(org, people, connection, model);
+    }
+
+    public static String resource(String path) {
+        try (InputStream in = QueryFixtures.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
