@@ -17,6 +17,8 @@ public enum Permission {
     GROUPS_READ,
     GROUPS_WRITE,
     AUDIT_READ,
+    ATTRIBUTES_READ,
+    ATTRIBUTES_WRITE,
     /** Create a connection (the creator becomes its admin by being ORG_ADMIN). */
     CONNECTIONS_CREATE,
     /**

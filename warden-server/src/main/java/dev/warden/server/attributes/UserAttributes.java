@@ -2,22 +2,38 @@ package dev.warden.server.attributes;
 
 import dev.warden.server.access.OrgId;
 import dev.warden.server.access.UserId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The attribute values a person's requests carry. Read at authentication, on every request, so
- * a change applies to the very next request on every node. Besides the values an admin set,
- * Warden fills read-only system attributes: {@code warden_user_id} and {@code warden_user_email}.
+ * The attribute values a person's requests carry, resolved on every request (at authentication),
+ * so that any change applies to the very next request on every node. The rule, for each attribute:
+ * <ol>
+ *   <li>the person's own value, when they have one, wins entirely;</li>
+ *   <li>else their groups' values: for a multi-valued attribute the union of every group's values
+ *       (groups in name order, duplicates dropped); for a single-valued one the groups' value when
+ *       they all agree, and <em>no value</em> when they disagree, because picking one would widen
+ *       or narrow access by accident (deny by default);</li>
+ *   <li>else the attribute's default, applied by the compiler's policy; else no value, which
+ *       denies wherever the model needs one.</li>
+ * </ol>
+ * Warden fills read-only system attributes: {@code warden_user_id}, {@code warden_user_email},
+ * {@code warden_user_groups} (group names).
  */
 @Service
 @Transactional(readOnly = true)
 public class UserAttributes {
     public static final String USER_ID = "warden_user_id";
     public static final String USER_EMAIL = "warden_user_email";
+    public static final String USER_GROUPS = "warden_user_groups";
+    public static final Set<String> SYSTEM = Set.of(USER_ID, USER_EMAIL, USER_GROUPS);
 
     private final AttributeRepository attributes;
 
@@ -26,9 +42,36 @@ public class UserAttributes {
     }
 
     public Map<String, List<String>> valuesOf(OrgId org, UserId user, String email) {
-        Map<String, List<String>> values = new LinkedHashMap<>(attributes.valuesOf(org, user));
+        Map<String, AttributeRepository.Definition> definitions = new LinkedHashMap<>();
+        attributes.definitions(org).forEach(d -> definitions.put(d.name(), d));
+        Map<String, List<String>> own = attributes.valuesOf(org, user);
+        Map<String, List<AttributeRepository.GroupValues>> fromGroups = attributes.groupValuesOf(org, user);
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String name : definitions.keySet()) {
+            List<String> mine = own.get(name);
+            if (mine != null && !mine.isEmpty()) {
+                values.put(name, List.copyOf(mine));
+                continue;
+            }
+            List<AttributeRepository.GroupValues> groups = fromGroups.getOrDefault(name, List.of());
+            if (groups.isEmpty()) {
+                continue;
+            }
+            if (definitions.get(name).multiValued()) {
+                Set<String> union = new LinkedHashSet<>();
+                groups.forEach(g -> union.addAll(g.values()));
+                values.put(name, List.copyOf(union));
+            } else {
+                Set<String> distinct = new TreeSet<>();
+                groups.forEach(g -> distinct.addAll(g.values()));
+                if (distinct.size() == 1) {
+                    values.put(name, List.copyOf(distinct));
+                }
+            }
+        }
         values.put(USER_ID, List.of(user.toString()));
         values.put(USER_EMAIL, List.of(email));
+        values.put(USER_GROUPS, List.copyOf(attributes.groupNamesOf(org, user)));
         return values;
     }
 
@@ -43,11 +86,22 @@ public class UserAttributes {
         return defaults;
     }
 
-    public java.util.Set<String> definedNames(OrgId org) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    public Set<String> definedNames(OrgId org) {
+        Set<String> names = new TreeSet<>(SYSTEM);
         attributes.definitions(org).forEach(d -> names.add(d.name()));
-        names.add(USER_ID);
-        names.add(USER_EMAIL);
         return names;
+    }
+
+    /** What the person's groups say, for showing an admin where a value comes from. */
+    public Map<String, List<AttributeRepository.GroupValues>> groupValuesOf(OrgId org, UserId user) {
+        return attributes.groupValuesOf(org, user);
+    }
+
+    public Map<String, List<String>> ownValuesOf(OrgId org, UserId user) {
+        return new LinkedHashMap<>(attributes.valuesOf(org, user));
+    }
+
+    static List<String> copy(List<String> values) {
+        return new ArrayList<>(values);
     }
 }

@@ -96,6 +96,53 @@ final class ConnectionController {
         return result;
     }
 
+    record RoleBody(ConnectionRole role) {}
+
+    @GetMapping("/{id}/roles")
+    @Requires(Permission.CONNECTIONS)
+    Map<String, Object> roles(@PathVariable UUID id) {
+        AccessContext context = current.require();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("base_role", connections.get(context, id).connection().baseRole().name());
+        List<Map<String, Object>> users = new java.util.ArrayList<>();
+        List<Map<String, Object>> groups = new java.util.ArrayList<>();
+        for (ConnectionRepository.Grant g : connections.grants(context, id)) {
+            g.user().ifPresent(u -> users.add(Map.of("user_id", u.value(), "role", g.role().name())));
+            g.group().ifPresent(x -> groups.add(Map.of("group_id", x, "role", g.role().name())));
+        }
+        v.put("users", users);
+        v.put("groups", groups);
+        return v;
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping("/{id}/roles/users/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Requires(Permission.CONNECTIONS)
+    void grantUser(@PathVariable UUID id, @PathVariable UUID userId, @RequestBody RoleBody body) {
+        connections.grant(current.require(), id, new dev.warden.server.access.UserId(userId), body.role());
+    }
+
+    @DeleteMapping("/{id}/roles/users/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Requires(Permission.CONNECTIONS)
+    void revokeUser(@PathVariable UUID id, @PathVariable UUID userId) {
+        connections.revoke(current.require(), id, new dev.warden.server.access.UserId(userId));
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping("/{id}/roles/groups/{groupId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Requires(Permission.CONNECTIONS)
+    void grantGroup(@PathVariable UUID id, @PathVariable UUID groupId, @RequestBody RoleBody body) {
+        connections.grantToGroup(current.require(), id, groupId, body.role());
+    }
+
+    @DeleteMapping("/{id}/roles/groups/{groupId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Requires(Permission.CONNECTIONS)
+    void revokeGroup(@PathVariable UUID id, @PathVariable UUID groupId) {
+        connections.revokeFromGroup(current.require(), id, groupId);
+    }
+
     static Map<String, Object> view(Connections.Visible visible) {
         Connection c = visible.connection();
         ConnectionSettings s = c.settings();

@@ -101,6 +101,35 @@ public class ConnectionRepository {
                 .params(org.value(), connection, user.value(), role.name()).update();
     }
 
+    /** One grant on a connection: to a person or to a group. */
+    public record Grant(Optional<UserId> user, Optional<UUID> group, ConnectionRole role) {}
+
+    List<Grant> grants(OrgId org, UUID connection) {
+        return jdbc.sql("SELECT user_id, group_id, role FROM connection_grants WHERE org_id = ? AND connection_id = ? "
+                        + "ORDER BY user_id, group_id")
+                .params(org.value(), connection)
+                .query((rs, n) -> new Grant(Optional.ofNullable(rs.getObject(1, UUID.class)).map(UserId::new),
+                        Optional.ofNullable(rs.getObject(2, UUID.class)), ConnectionRole.valueOf(rs.getString(3))))
+                .list();
+    }
+
+    void grantToGroup(OrgId org, UUID connection, UUID group, ConnectionRole role) {
+        jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND group_id = ?")
+                .params(org.value(), connection, group).update();
+        jdbc.sql("INSERT INTO connection_grants (org_id, connection_id, group_id, role) VALUES (?, ?, ?, ?)")
+                .params(org.value(), connection, group, role.name()).update();
+    }
+
+    boolean revokeFromUser(OrgId org, UUID connection, UserId user) {
+        return jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND user_id = ?")
+                .params(org.value(), connection, user.value()).update() > 0;
+    }
+
+    boolean revokeFromGroup(OrgId org, UUID connection, UUID group) {
+        return jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND group_id = ?")
+                .params(org.value(), connection, group).update() > 0;
+    }
+
     private Connection map(ResultSet rs, int n) throws SQLException {
         return new Connection(rs.getObject("id", UUID.class), new OrgId(rs.getObject("org_id", UUID.class)),
                 rs.getString("name"), ConnectionType.valueOf(rs.getString("type")),

@@ -38,14 +38,18 @@ public class Connections {
     private final ConnectionAccess access;
     private final OrgKeys keys;
     private final AuditLog audit;
+    private final dev.warden.server.tenancy.People people;
+    private final dev.warden.server.tenancy.Groups groups;
     private final Clock clock;
 
     public Connections(ConnectionRepository connections, ConnectionAccess access, OrgKeys keys, AuditLog audit,
-                       Clock clock) {
+                       dev.warden.server.tenancy.People people, dev.warden.server.tenancy.Groups groups, Clock clock) {
         this.connections = connections;
         this.access = access;
         this.keys = keys;
         this.audit = audit;
+        this.people = people;
+        this.groups = groups;
         this.clock = clock;
     }
 
@@ -121,13 +125,62 @@ public class Connections {
                 .details(Map.of("before", describe(before))).build());
     }
 
-    /** Gives a person a role on a connection (above its base role). CONNECTION_ADMIN on it is needed. */
+    /** Who holds which role on a connection, besides its base role. CONNECTION_ADMIN on it is needed. */
+    @Transactional(readOnly = true)
+    public List<ConnectionRepository.Grant> grants(AccessContext context, UUID connectionId) {
+        Connection connection = access.require(context, connectionId, ConnectionRole.CONNECTION_ADMIN);
+        return connections.grants(context.orgId(), connection.id());
+    }
+
+    /**
+     * Gives a person a role on a connection (effective: the highest of base role and grants).
+     * The person must be of this org: an id of another org is as unknown as a made-up one.
+     */
     public void grant(AccessContext context, UUID connectionId, dev.warden.server.access.UserId user, ConnectionRole role) {
         Connection connection = access.require(context, connectionId, ConnectionRole.CONNECTION_ADMIN);
+        people.get(context, user);
+        requireRole(role);
         connections.grantToUser(context.orgId(), connection.id(), user, role);
-        audit.append(context.orgId(), AuditRecord.of(AuditActor.of(context), "connection.grant")
-                .target("connection", connectionId).requestId(context.requestId())
-                .details(Map.of("user", user.toString(), "role", role.name())).build());
+        auditGrant(context, connectionId, "user", user.toString(), role);
+    }
+
+    public void grantToGroup(AccessContext context, UUID connectionId, UUID group, ConnectionRole role) {
+        Connection connection = access.require(context, connectionId, ConnectionRole.CONNECTION_ADMIN);
+        groups.get(context, group);
+        requireRole(role);
+        connections.grantToGroup(context.orgId(), connection.id(), group, role);
+        auditGrant(context, connectionId, "group", group.toString(), role);
+    }
+
+    public void revoke(AccessContext context, UUID connectionId, dev.warden.server.access.UserId user) {
+        Connection connection = access.require(context, connectionId, ConnectionRole.CONNECTION_ADMIN);
+        if (!connections.revokeFromUser(context.orgId(), connection.id(), user)) {
+            throw new dev.warden.server.problem.ResourceNotFound("role grant");
+        }
+        auditGrant(context, connectionId, "user", user.toString(), null);
+    }
+
+    public void revokeFromGroup(AccessContext context, UUID connectionId, UUID group) {
+        Connection connection = access.require(context, connectionId, ConnectionRole.CONNECTION_ADMIN);
+        if (!connections.revokeFromGroup(context.orgId(), connection.id(), group)) {
+            throw new dev.warden.server.problem.ResourceNotFound("role grant");
+        }
+        auditGrant(context, connectionId, "group", group.toString(), null);
+    }
+
+    private static void requireRole(ConnectionRole role) {
+        if (role == null) {
+            throw new InvalidRequest("role is required");
+        }
+    }
+
+    private void auditGrant(AccessContext context, UUID connectionId, String kind, String who, ConnectionRole role) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put(kind, who);
+        details.put("role", role == null ? "revoked" : role.name());
+        audit.append(context.orgId(), AuditRecord.of(AuditActor.of(context), role == null ? "connection.revoke"
+                        : "connection.grant").target("connection", connectionId).requestId(context.requestId())
+                .details(details).build());
     }
 
     private Connection withSecret(Connection c, ConnectionRequest request) {

@@ -29,20 +29,33 @@ final class QueryController {
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
     private final QueryService queries;
+    private final ViewAs viewAs;
     private final CurrentAccess access;
 
-    QueryController(QueryService queries, CurrentAccess access) {
+    QueryController(QueryService queries, ViewAs viewAs, CurrentAccess access) {
         this.queries = queries;
+        this.viewAs = viewAs;
         this.access = access;
+    }
+
+    /** The query prepared for the caller, or for the person an admin views as. */
+    private QueryService.Prepared prepare(String body, String purpose) {
+        AccessContext caller = access.require();
+        var query = queries.parse(body);
+        if (query.asUser().isPresent()) {
+            AccessContext target = viewAs.as(caller, query.asUser().get(), purpose);
+            return queries.prepare(target, query, java.util.Optional.of(caller));
+        }
+        return queries.prepare(caller, query);
     }
 
     @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @Requires(Permission.CONNECTIONS)
     ResponseEntity<byte[]> query(@RequestBody String body) {
-        AccessContext context = access.require();
-        QueryService.Prepared prepared = queries.prepare(context, queries.parse(body));
-        QueryService.Result result = queries.run(context, prepared);
+        QueryService.Prepared prepared = prepare(body, "query");
+        AccessContext subject = subject(prepared);
+        QueryService.Result result = queries.run(subject, prepared);
         String sql = prepared.role().atLeast(ConnectionRole.MODELER) ? prepared.compiled().sql() : null;
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .body(ResultWriter.json(result, prepared.zone(), sql));
@@ -52,8 +65,8 @@ final class QueryController {
     @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE, produces = "text/csv")
     @Requires(Permission.CONNECTIONS)
     ResponseEntity<StreamingResponseBody> queryCsv(@RequestBody String body) {
-        AccessContext context = access.require();
-        return csv(context, queries.prepare(context, queries.parse(body)));
+        QueryService.Prepared prepared = prepare(body, "csv export");
+        return csv(subject(prepared), prepared);
     }
 
     /** Rows stream as they arrive: memory stays flat whatever the size; a client that leaves stops the query. */
@@ -83,8 +96,7 @@ final class QueryController {
     @PostMapping(value = "/api/v1/query/sql", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Requires(Permission.CONNECTIONS)
     ResponseEntity<byte[]> sql(@RequestBody String body) {
-        AccessContext context = access.require();
-        QueryService.Prepared prepared = queries.prepare(context, queries.parse(body));
+        QueryService.Prepared prepared = prepare(body, "sql");
         if (!prepared.role().atLeast(ConnectionRole.MODELER)) {
             throw new dev.warden.server.access.AccessDenied(
                     "seeing generated SQL needs the MODELER role on this connection; you have " + prepared.role());
@@ -97,10 +109,26 @@ final class QueryController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ResultWriter.jsonOf(v));
     }
 
+    /**
+     * Why a query compiles or not: grants, denied fields, access filters, always_where. For the
+     * caller (MODELER on the connection), or as a chosen person (ORG_ADMIN with as_user).
+     */
+    @PostMapping(value = "/api/v1/query/explain", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Requires(Permission.CONNECTIONS)
+    ResponseEntity<byte[]> explain(@RequestBody String body) {
+        AccessContext caller = access.require();
+        var query = queries.parse(body);
+        var explanation = query.asUser().isPresent()
+                ? queries.explain(viewAs.as(caller, query.asUser().get(), "explain"), query, false)
+                : queries.explain(caller, query, true);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ResultWriter.jsonOf(explanation));
+    }
+
     @GetMapping("/api/v1/topics")
     @Requires(Permission.CONNECTIONS)
-    List<Map<String, Object>> topics() {
-        return queries.topics(access.require()).stream().map(t -> {
+    List<Map<String, Object>> topics(@org.springframework.web.bind.annotation.RequestParam(name = "as_user", required = false)
+                                     String asUser) {
+        return queries.topics(subjectFor(asUser, "topics")).stream().map(t -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", t.name());
             m.put("label", t.label());
@@ -112,8 +140,20 @@ final class QueryController {
 
     @GetMapping("/api/v1/topics/{topic}")
     @Requires(Permission.CONNECTIONS)
-    VisibleMetadata.VisibleTopic topic(@PathVariable String topic) {
-        return queries.topics(access.require()).stream().filter(t -> t.name().equals(topic)).findFirst()
+    VisibleMetadata.VisibleTopic topic(@PathVariable String topic,
+                                       @org.springframework.web.bind.annotation.RequestParam(name = "as_user", required = false)
+                                       String asUser) {
+        return queries.topics(subjectFor(asUser, "topics")).stream().filter(t -> t.name().equals(topic)).findFirst()
                 .orElseThrow(() -> new ResourceNotFound("topic"));
+    }
+
+    private AccessContext subjectFor(String asUser, String purpose) {
+        AccessContext caller = access.require();
+        return asUser == null ? caller : viewAs.as(caller, asUser, purpose);
+    }
+
+    /** The person whose access a prepared query carries: the viewed person under view-as, else the caller. */
+    private static AccessContext subject(QueryService.Prepared prepared) {
+        return prepared.subject();
     }
 }

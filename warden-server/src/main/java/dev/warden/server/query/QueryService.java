@@ -66,8 +66,13 @@ public class QueryService {
     }
 
     /** A query compiled for one person, ready to run. */
+    /**
+     * A query compiled for one person, ready to run. {@code viewer} is the admin who runs it as
+     * that person ("view as"), named as the actor in the audit log.
+     */
     public record Prepared(Query query, Models.Active model, ConnectionRole role, ZoneId zone,
-                           Compilation.Compiled compiled, String cacheKey) {}
+                           Compilation.Compiled compiled, String cacheKey, java.util.Optional<AccessContext> viewer,
+                           AccessContext subject) {}
 
     /** A finished result: columns, rows (at most the limit), and how it was obtained. */
     public record Result(List<ColumnInfo> columns, List<Object[]> rows, boolean truncated, boolean cacheHit,
@@ -83,6 +88,46 @@ public class QueryService {
     }
 
     public Prepared prepare(AccessContext context, Query query) {
+        return prepare(context, query, java.util.Optional.empty());
+    }
+
+    public Prepared prepare(AccessContext context, Query query, java.util.Optional<AccessContext> viewer) {
+        Models.Active model = resolve(context, query);
+        ConnectionRole role = access.roleOn(context, model.connection());
+        if (!role.mayQuery()) {
+            throw new QueryFailure(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                    "Your role on this connection (" + role + ") cannot run ad-hoc queries.");
+        }
+        Org org = tenants.find(context.orgId()).orElseThrow();
+        ZoneId zone = query.timezone().orElse(org.timezone().map(ZoneId::of).orElse(ZoneId.of("UTC")));
+        Policy policy = policy(context, role);
+        Compilation compilation = QueryCompiler.compile(model.model(), query.withDefaultTimezone(zone), policy,
+                model.connection().type().dialect(), org.rowLimit());
+        return switch (compilation) {
+            case Compilation.Refused r -> throw refused(r.publicMessage());
+            case Compilation.Compiled c -> new Prepared(query, model, role, zone, c, cacheKey(context, model, role, c), viewer,
+                    context);
+        };
+    }
+
+    /** Why the query compiles or not for this person; {@code needModeler} for people explaining themselves. */
+    public dev.warden.semantic.compile.QueryExplainer.Explanation explain(AccessContext context, Query query,
+                                                                        boolean needModeler) {
+        Models.Active model = resolve(context, query);
+        ConnectionRole role = access.roleOn(context, model.connection());
+        if (needModeler && !role.atLeast(ConnectionRole.MODELER)) {
+            throw new QueryFailure(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                    "Explaining queries needs the MODELER role on this connection; you have " + role + ".");
+        }
+        return dev.warden.semantic.compile.QueryExplainer.explain(model.model(), query, policy(context, role));
+    }
+
+    private Policy policy(AccessContext context, ConnectionRole role) {
+        return new Policy(context.attributes(), attributes.defaults(context.orgId()), role);
+    }
+
+    /** The one active model that defines the topic and that the person can see at all. */
+    private Models.Active resolve(AccessContext context, Query query) {
         List<Models.Active> active = models.active(context.orgId());
         if (active.isEmpty()) {
             throw new QueryFailure(HttpStatus.CONFLICT, "no-active-model", "No active model",
@@ -104,21 +149,7 @@ public class QueryService {
             throw new QueryFailure(HttpStatus.CONFLICT, "ambiguous-topic", "Ambiguous topic",
                     "Several active models define this topic; give topics unique names across models.");
         }
-        Models.Active model = candidates.getFirst();
-        ConnectionRole role = access.roleOn(context, model.connection());
-        if (!role.mayQuery()) {
-            throw new QueryFailure(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-                    "Your role on this connection (" + role + ") cannot run ad-hoc queries.");
-        }
-        Org org = tenants.find(context.orgId()).orElseThrow();
-        ZoneId zone = query.timezone().orElse(org.timezone().map(ZoneId::of).orElse(ZoneId.of("UTC")));
-        Policy policy = new Policy(context.attributes(), attributes.defaults(context.orgId()), role);
-        Compilation compilation = QueryCompiler.compile(model.model(), query.withDefaultTimezone(zone), policy,
-                model.connection().type().dialect(), org.rowLimit());
-        return switch (compilation) {
-            case Compilation.Refused r -> throw refused(r.publicMessage());
-            case Compilation.Compiled c -> new Prepared(query, model, role, zone, c, cacheKey(context, model, role, c));
-        };
+        return candidates.getFirst();
     }
 
     /** Runs a prepared query, through the cache unless the query says {@code "cache": false}. */
@@ -235,7 +266,9 @@ public class QueryService {
         if (failure != null) {
             details.put("failure", failure);
         }
-        audit.appendAlone(context.orgId(), AuditRecord.of(AuditActor.of(context), "query.run")
+        p.viewer().ifPresent(admin -> details.put("as_user", context.userId().map(Object::toString).orElse("")));
+        AccessContext actor = p.viewer().orElse(context);
+        audit.appendAlone(context.orgId(), AuditRecord.of(AuditActor.of(actor), "query.run")
                 .outcome(failure == null ? AuditRecord.Outcome.SUCCESS : AuditRecord.Outcome.FAILURE)
                 .target("model", p.model().record().id()).requestId(context.requestId()).details(details).build());
     }

@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class ResultWriter {
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
             .build();
 
     private ResultWriter() {}

@@ -64,7 +64,23 @@ class PermissionMatrixTest extends ApiTest {
             Map.entry("POST /api/v1/query", EVERYONE),
             Map.entry("POST /api/v1/query/sql", EVERYONE),
             Map.entry("GET /api/v1/topics", EVERYONE),
-            Map.entry("GET /api/v1/topics/{topic}", EVERYONE)));
+            Map.entry("GET /api/v1/topics/{topic}", EVERYONE),
+            Map.entry("POST /api/v1/query/explain", EVERYONE),
+            Map.entry("GET /api/v1/connections/{id}/roles", EVERYONE),
+            Map.entry("PUT /api/v1/connections/{id}/roles/users/{userId}", EVERYONE),
+            Map.entry("DELETE /api/v1/connections/{id}/roles/users/{userId}", EVERYONE),
+            Map.entry("PUT /api/v1/connections/{id}/roles/groups/{groupId}", EVERYONE),
+            Map.entry("DELETE /api/v1/connections/{id}/roles/groups/{groupId}", EVERYONE),
+            Map.entry("GET /api/v1/user-attributes", ADMINS),
+            Map.entry("POST /api/v1/user-attributes", ADMINS),
+            Map.entry("PATCH /api/v1/user-attributes/{name}", ADMINS),
+            Map.entry("DELETE /api/v1/user-attributes/{name}", ADMINS),
+            Map.entry("GET /api/v1/users/{id}/attributes", ADMINS),
+            Map.entry("PUT /api/v1/users/{id}/attributes/{name}", ADMINS),
+            Map.entry("DELETE /api/v1/users/{id}/attributes/{name}", ADMINS),
+            Map.entry("GET /api/v1/groups/{id}/attributes", ADMINS),
+            Map.entry("PUT /api/v1/groups/{id}/attributes/{name}", ADMINS),
+            Map.entry("DELETE /api/v1/groups/{id}/attributes/{name}", ADMINS)));
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -90,8 +106,9 @@ class PermissionMatrixTest extends ApiTest {
                     String[] parts = row.getKey().split(" ", 2);
                     // A random id and an empty body: enough to pass or fail authorization, never to change anything.
                     String path = parts[1].replace("{id}", UUID.randomUUID().toString()).replace("{version}", "1")
-                            .replace("{topic}", "no_such_topic");
-                    String body = parts[0].equals("POST") || parts[0].equals("PATCH") ? "{}" : null;
+                            .replace("{topic}", "no_such_topic").replace("{name}", "no_such_attribute")
+                            .replace("{userId}", UUID.randomUUID().toString()).replace("{groupId}", UUID.randomUUID().toString());
+                    String body = parts[0].equals("POST") || parts[0].equals("PATCH") || parts[0].equals("PUT") ? "{}" : null;
                     Api.Response response = api().send(keys.get(role), parts[0], path, body,
                             body == null ? null : "application/json");
                     if (allowed) {

@@ -13,7 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** A tiny HTTP client for tests: real requests to the server under test, JSON in and out. */
 public final class Api {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Decimals are read as BigDecimal: tests compare the exact numbers the server wrote. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     private final int port;
 
@@ -37,6 +40,10 @@ public final class Api {
 
     public Response post(String key, String path, Object body) {
         return send(key, "POST", path, body, "application/json");
+    }
+
+    public Response put(String key, String path, Object body) {
+        return send(key, "PUT", path, body, "application/json");
     }
 
     public Response patch(String key, String path, Object body) {

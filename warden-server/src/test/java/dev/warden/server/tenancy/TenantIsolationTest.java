@@ -46,26 +46,42 @@ class TenantIsolationTest extends ApiTest {
                 base_view: things
             """;
 
-    private final Map<String, java.util.function.Function<Fixtures.TestOrg, Made>> makers = Map.of(
-            "/api/v1/users/{id}", org -> made(create(org, "/api/v1/users",
-                    Map.of("email", "victim@example.test", "display_name", "Victim"), "id"), "/api/v1/users/{id}"),
-            "/api/v1/groups/{id}", org -> made(create(org, "/api/v1/groups",
-                    Map.of("name", "victims", "description", "org A's group"), "id"), "/api/v1/groups/{id}"),
-            "/api/v1/api-keys/{id}", org -> made(create(org, "/api/v1/api-keys", Map.of("name", "org A key"), "key.id"),
-                    "/api/v1/api-keys"),
-            "/api/v1/connections/{id}", org -> made(connection(org), "/api/v1/connections/{id}"),
-            "/api/v1/connections/{id}/test", org -> made(connection(org), "/api/v1/connections/{id}"),
-            "/api/v1/models/{id}", org -> made(model(org), "/api/v1/models/{id}"),
-            "/api/v1/models/{id}/versions", org -> made(model(org), "/api/v1/models/{id}"),
-            "/api/v1/models/{id}/versions/{version}/activate", org -> new Made(
-                    Map.of("id", model(org), "version", "1"), "/api/v1/models/{id}"),
-            "/api/v1/topics/{topic}", org -> {
+    private final Map<String, java.util.function.Function<Fixtures.TestOrg, Made>> makers = Map.ofEntries(
+            Map.entry("/api/v1/users/{id}", org -> made(user(org), "/api/v1/users/{id}")),
+            Map.entry("/api/v1/groups/{id}", org -> made(group(org), "/api/v1/groups/{id}")),
+            Map.entry("/api/v1/api-keys/{id}", org -> made(create(org, "/api/v1/api-keys", Map.of("name", "org A key"),
+                    "key.id"), "/api/v1/api-keys")),
+            Map.entry("/api/v1/connections/{id}", org -> made(connection(org), "/api/v1/connections/{id}")),
+            Map.entry("/api/v1/connections/{id}/test", org -> made(connection(org), "/api/v1/connections/{id}")),
+            Map.entry("/api/v1/connections/{id}/roles", org -> made(connection(org), "/api/v1/connections/{id}/roles")),
+            Map.entry("/api/v1/connections/{id}/roles/users/{userId}", org -> new Made(
+                    Map.of("id", connection(org), "userId", user(org)), "/api/v1/connections/{id}/roles")),
+            Map.entry("/api/v1/connections/{id}/roles/groups/{groupId}", org -> new Made(
+                    Map.of("id", connection(org), "groupId", group(org)), "/api/v1/connections/{id}/roles")),
+            Map.entry("/api/v1/models/{id}", org -> made(model(org), "/api/v1/models/{id}")),
+            Map.entry("/api/v1/models/{id}/versions", org -> made(model(org), "/api/v1/models/{id}")),
+            Map.entry("/api/v1/models/{id}/versions/{version}/activate", org -> new Made(
+                    Map.of("id", model(org), "version", "1"), "/api/v1/models/{id}")),
+            Map.entry("/api/v1/topics/{topic}", org -> {
                 model(org);
                 return new Made(Map.of("topic", "isolated_topic"), "/api/v1/topics/{topic}");
-            });
+            }),
+            Map.entry("/api/v1/user-attributes/{name}", org -> new Made(Map.of("name", attribute(org)),
+                    "/api/v1/user-attributes")),
+            Map.entry("/api/v1/users/{id}/attributes", org -> made(user(org), "/api/v1/users/{id}/attributes")),
+            Map.entry("/api/v1/users/{id}/attributes/{name}", org -> new Made(
+                    Map.of("id", user(org), "name", attribute(org)), "/api/v1/users/{id}/attributes")),
+            Map.entry("/api/v1/groups/{id}/attributes", org -> made(group(org), "/api/v1/groups/{id}/attributes")),
+            Map.entry("/api/v1/groups/{id}/attributes/{name}", org -> new Made(
+                    Map.of("id", group(org), "name", attribute(org)), "/api/v1/groups/{id}/attributes")));
 
     /** Bodies that would change the resource if the request got through, with their content type. */
     private static final Map<String, Object> CHANGES = Map.of(
+            "/api/v1/user-attributes/{name}", Map.of("description", "pwned"),
+            "/api/v1/users/{id}/attributes/{name}", Map.of("values", List.of("pwned")),
+            "/api/v1/groups/{id}/attributes/{name}", Map.of("values", List.of("pwned")),
+            "/api/v1/connections/{id}/roles/users/{userId}", Map.of("role", "CONNECTION_ADMIN"),
+            "/api/v1/connections/{id}/roles/groups/{groupId}", Map.of("role", "CONNECTION_ADMIN"),
             "/api/v1/users/{id}", Map.of("display_name", "pwned", "org_role", "ORG_ADMIN", "disabled", true),
             "/api/v1/groups/{id}", Map.of("name", "pwned", "members", List.of()),
             "/api/v1/connections/{id}", Map.of("name", "pwned", "base_role", "CONNECTION_ADMIN", "password", "x"),
@@ -81,13 +97,34 @@ class TenantIsolationTest extends ApiTest {
         return field(created, idField);
     }
 
+    private String user(Fixtures.TestOrg org) {
+        return create(org, "/api/v1/users", Map.of("email", "victim" + java.util.UUID.randomUUID().toString().substring(0, 6)
+                + "@example.test", "display_name", "Victim"), "id");
+    }
+
+    private String group(Fixtures.TestOrg org) {
+        return create(org, "/api/v1/groups", Map.of("name", "victims" + java.util.UUID.randomUUID().toString().substring(0, 6),
+                "description", "org A's group"), "id");
+    }
+
+    /** An attribute defined in the org, with a value on a person and a group so that reads show something. */
+    private String attribute(Fixtures.TestOrg org) {
+        String name = "secret_" + java.util.UUID.randomUUID().toString().substring(0, 6).replace("-", "");
+        create(org, "/api/v1/user-attributes", Map.of("name", name), "name");
+        return name;
+    }
+
     private String connection(Fixtures.TestOrg org) {
-        return create(org, "/api/v1/connections", Map.of("name", "wh", "type", "duckdb", "path", "isolation/none.duckdb",
+        return connection(org, "wh" + java.util.UUID.randomUUID().toString().substring(0, 6).replace("-", ""));
+    }
+
+    private String connection(Fixtures.TestOrg org, String name) {
+        return create(org, "/api/v1/connections", Map.of("name", name, "type", "duckdb", "path", "isolation/none.duckdb",
                 "base_role", "QUERIER"), "id");
     }
 
     private String model(Fixtures.TestOrg org) {
-        String model = create(org, "/api/v1/models", Map.of("name", "m", "connection_id", connection(org)), "id");
+        String model = create(org, "/api/v1/models", Map.of("name", "m", "connection_id", connection(org, "wh")), "id");
         Api.Response version = api().send(org.admin().key(), "POST", "/api/v1/models/" + model + "/versions", MODEL_YAML,
                 "application/yaml");
         assertThat(version.status()).as(version.body()).isEqualTo(201);
