@@ -17,6 +17,9 @@ public class WardenApplication {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("operator-key")) {
+            System.exit(dev.warden.server.cli.OperatorKey.run(args, System.out, System.err));
+        }
         if (args.length > 0 && (args[0].equals("bootstrap") || args[0].equals("keys"))) {
             SpringApplication app = new SpringApplication(WardenApplication.class);
             app.setWebApplicationType(WebApplicationType.NONE);

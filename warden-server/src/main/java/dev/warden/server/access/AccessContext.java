@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param actorKind     how the caller authenticated
  * @param credentialId  the API key (or session, token) that authenticated this request, if any
  * @param requestId     the id of this request, in logs, responses and audit events
+ * @param supportGrant  for an operator, the support grant the request runs under
  */
 public record AccessContext(
         OrgId orgId,
@@ -28,7 +29,8 @@ public record AccessContext(
         Map<String, List<String>> attributes,
         ActorKind actorKind,
         Optional<UUID> credentialId,
-        String requestId) {
+        String requestId,
+        Optional<SupportGrantRef> supportGrant) {
 
     public AccessContext {
         Objects.requireNonNull(orgId, "orgId is null");
@@ -39,6 +41,17 @@ public record AccessContext(
         Objects.requireNonNull(actorKind, "actorKind is null");
         Objects.requireNonNull(credentialId, "credentialId is null");
         Objects.requireNonNull(requestId, "requestId is null");
+        Objects.requireNonNull(supportGrant, "supportGrant is null");
+        if (supportGrant.isPresent() != (actorKind == ActorKind.OPERATOR)) {
+            throw new IllegalArgumentException("an operator always acts under a support grant, and only an operator does");
+        }
+    }
+
+    /** A context of a person or program of the org (no support grant). */
+    public AccessContext(OrgId orgId, Optional<UserId> userId, String actorLabel, OrgRole orgRole,
+                         Map<String, List<String>> attributes, ActorKind actorKind, Optional<UUID> credentialId,
+                         String requestId) {
+        this(orgId, userId, actorLabel, orgRole, attributes, actorKind, credentialId, requestId, Optional.empty());
     }
 
     /** The acting person; fails closed for actors that are not a person. */

@@ -25,5 +25,9 @@ public enum Permission {
      * Connection-scoped work (connections, models, queries, topics): any person may ask; the
      * service decides from their role on that connection, and answers 404 where they have none.
      */
-    CONNECTIONS
+    CONNECTIONS,
+    /** Run, compile or explain a query (the role on the connection decides inside). */
+    QUERY,
+    /** Grant, list and revoke vendor support access. */
+    SUPPORT_ADMIN
 }

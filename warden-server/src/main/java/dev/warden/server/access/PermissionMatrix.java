@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class PermissionMatrix {
     private static final Set<Permission> MEMBER = EnumSet.of(Permission.SELF_READ, Permission.OWN_API_KEYS,
-            Permission.CONNECTIONS);
+            Permission.CONNECTIONS, Permission.QUERY);
 
     private static final Set<Permission> ORG_ADMIN = EnumSet.allOf(Permission.class);
 
@@ -23,12 +23,28 @@ public final class PermissionMatrix {
             OrgRole.MEMBER, MEMBER,
             OrgRole.ORG_ADMIN, ORG_ADMIN));
 
-    /** Actors that act as a person get the person's row; the others hold nothing here yet. */
+    /** Actors that act as a person get the person's row. */
     private static final Set<ActorKind> PERSON_ACTORS = EnumSet.of(ActorKind.USER, ActorKind.API_KEY);
+
+    /**
+     * Operators hold what their grant's scope allows, read-only (EndpointGuard refuses them every
+     * write but a query): never keys, SSO, support grants, the audit log or attribute changes.
+     */
+    private static final Map<SupportScope, Set<Permission>> BY_SCOPE = new EnumMap<>(Map.of(
+            SupportScope.METADATA, EnumSet.of(Permission.SELF_READ, Permission.USERS_READ, Permission.GROUPS_READ,
+                    Permission.ATTRIBUTES_READ, Permission.CONNECTIONS),
+            SupportScope.DATA, EnumSet.of(Permission.SELF_READ, Permission.USERS_READ, Permission.GROUPS_READ,
+                    Permission.ATTRIBUTES_READ, Permission.CONNECTIONS, Permission.QUERY)));
 
     private PermissionMatrix() {}
 
     public static AccessDecision decide(AccessContext context, Permission permission) {
+        if (context.actorKind() == ActorKind.OPERATOR) {
+            SupportScope scope = context.supportGrant().orElseThrow().scope();
+            return BY_SCOPE.get(scope).contains(permission)
+                    ? AccessDecision.grant("support grant with scope " + scope + " covers " + permission)
+                    : AccessDecision.deny("support access with scope " + scope + " does not allow " + describe(permission));
+        }
         if (!PERSON_ACTORS.contains(context.actorKind())) {
             return AccessDecision.deny("a " + context.actorKind() + " actor may not " + describe(permission));
         }
@@ -36,6 +52,10 @@ public final class PermissionMatrix {
             return AccessDecision.grant(context.orgRole() + " holds " + permission);
         }
         return AccessDecision.deny("your role (" + context.orgRole() + ") may not " + describe(permission));
+    }
+
+    public static Set<Permission> permissionsOf(SupportScope scope) {
+        return Set.copyOf(BY_SCOPE.get(scope));
     }
 
     public static Set<Permission> permissionsOf(OrgRole role) {

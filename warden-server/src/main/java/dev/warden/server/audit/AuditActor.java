@@ -19,7 +19,8 @@ public record AuditActor(String kind, Optional<String> id, String label) {
     public static AuditActor of(AccessContext context) {
         return new AuditActor(
                 context.actorKind().name(),
-                context.userId().map(Object::toString),
+                // an operator is named by their real identity, never as a person of the org
+                context.supportGrant().map(g -> g.operatorId()).or(() -> context.userId().map(Object::toString)),
                 context.actorLabel());
     }
 

@@ -19,7 +19,18 @@ public class AuditRepository {
 
     /** Filters of the audit-event listing; absent values do not filter. */
     public record Filter(Optional<Instant> from, Optional<Instant> to, Optional<String> actor,
-                         Optional<String> action, Optional<Long> beforeSeq) {}
+                         Optional<String> action, Optional<Long> beforeSeq, Optional<String> targetId) {
+        public Filter(Optional<Instant> from, Optional<Instant> to, Optional<String> actor, Optional<String> action,
+                      Optional<Long> beforeSeq) {
+            this(from, to, actor, action, beforeSeq, Optional.empty());
+        }
+
+        /** Every event about one target (e.g. a support grant), newest first. */
+        public static Filter aboutTarget(String targetId) {
+            return new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(targetId));
+        }
+    }
 
     private static final String COLUMNS = "id, org_id, seq, occurred_at, actor_kind, actor_id, actor_label, action, "
             + "outcome, target_type, target_id, request_id, details, prev_hash, hash";
@@ -86,6 +97,10 @@ public class AuditRepository {
         filter.action().ifPresent(v -> {
             sql.append(" AND action = :action");
             params.put("action", v);
+        });
+        filter.targetId().ifPresent(v -> {
+            sql.append(" AND target_id = :target");
+            params.put("target", v);
         });
         filter.beforeSeq().ifPresent(v -> {
             sql.append(" AND seq < :before");

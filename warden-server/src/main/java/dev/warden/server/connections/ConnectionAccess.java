@@ -32,6 +32,11 @@ public class ConnectionAccess {
         if (!connection.orgId().equals(context.orgId())) {
             return ConnectionRole.NO_ACCESS; // never reached through org-scoped reads; a second wall
         }
+        if (context.actorKind() == ActorKind.OPERATOR) {
+            // Support reads models, connections (never secrets) and topics; writes are refused at
+            // the endpoint; queries need a DATA grant, and run with no attributes (deny by default).
+            return context.supportGrant().isPresent() ? ConnectionRole.MODELER : ConnectionRole.NO_ACCESS;
+        }
         if (context.actorKind() != ActorKind.USER && context.actorKind() != ActorKind.API_KEY) {
             return ConnectionRole.NO_ACCESS;
         }

@@ -51,7 +51,7 @@ final class QueryController {
 
     @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    @Requires(Permission.CONNECTIONS)
+    @Requires(Permission.QUERY)
     ResponseEntity<byte[]> query(@RequestBody String body) {
         QueryService.Prepared prepared = prepare(body, "query");
         AccessContext subject = subject(prepared);
@@ -63,7 +63,7 @@ final class QueryController {
 
     /** The same query, chosen by {@code Accept: text/csv}: streamed, never held in memory. */
     @PostMapping(value = "/api/v1/query", consumes = MediaType.APPLICATION_JSON_VALUE, produces = "text/csv")
-    @Requires(Permission.CONNECTIONS)
+    @Requires(Permission.QUERY)
     ResponseEntity<StreamingResponseBody> queryCsv(@RequestBody String body) {
         QueryService.Prepared prepared = prepare(body, "csv export");
         return csv(subject(prepared), prepared);
@@ -94,7 +94,7 @@ final class QueryController {
 
     /** Compiles without running: the SQL with ? for every bind value (MODELER and above). */
     @PostMapping(value = "/api/v1/query/sql", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Requires(Permission.CONNECTIONS)
+    @Requires(Permission.QUERY)
     ResponseEntity<byte[]> sql(@RequestBody String body) {
         QueryService.Prepared prepared = prepare(body, "sql");
         if (!prepared.role().atLeast(ConnectionRole.MODELER)) {
@@ -114,7 +114,7 @@ final class QueryController {
      * caller (MODELER on the connection), or as a chosen person (ORG_ADMIN with as_user).
      */
     @PostMapping(value = "/api/v1/query/explain", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Requires(Permission.CONNECTIONS)
+    @Requires(Permission.QUERY)
     ResponseEntity<byte[]> explain(@RequestBody String body) {
         AccessContext caller = access.require();
         var query = queries.parse(body);

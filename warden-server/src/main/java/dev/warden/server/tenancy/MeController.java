@@ -40,6 +40,8 @@ final class MeController {
                 .filter(p -> PermissionMatrix.decide(c, p).granted()).toList();
         return new MeView(new OrgView(org.id().value(), org.slug(), org.name()),
                 c.userId().map(u -> u.value()).orElse(null), c.actorLabel(), c.actorKind(), c.orgRole(), held,
-                c.attributes(), null, c.requestId());
+                c.attributes(), c.supportGrant().map(g -> java.util.Map.of("grant_id", g.grantId().toString(),
+                        "scope", g.scope().name(), "reason", g.reason(), "operator", g.operatorId())).orElse(null),
+                c.requestId());
     }
 }

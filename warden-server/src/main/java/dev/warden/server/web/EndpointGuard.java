@@ -28,11 +28,14 @@ final class EndpointGuard implements HandlerInterceptor {
     private final CurrentAccess access;
     private final AuditLog audit;
     private final ProblemResponses problems;
+    private final dev.warden.server.support.SupportAccess support;
 
-    EndpointGuard(CurrentAccess access, AuditLog audit, ProblemResponses problems) {
+    EndpointGuard(CurrentAccess access, AuditLog audit, ProblemResponses problems,
+                  dev.warden.server.support.SupportAccess support) {
         this.access = access;
         this.audit = audit;
         this.problems = problems;
+        this.support = support;
     }
 
     @Override
@@ -41,8 +44,9 @@ final class EndpointGuard implements HandlerInterceptor {
         if (!(handler instanceof HandlerMethod method)) {
             return true; // static resources and the like: the filter chain already decided
         }
-        if (method.hasMethodAnnotation(PublicEndpoint.class)) {
-            return true;
+        if (method.hasMethodAnnotation(PublicEndpoint.class)
+                || method.hasMethodAnnotation(dev.warden.server.access.OperatorEndpoint.class)) {
+            return true; // the filter chain decided: public, or an authenticated operator
         }
         Requires requires = method.getMethodAnnotation(Requires.class);
         if (requires == null) {
@@ -56,10 +60,20 @@ final class EndpointGuard implements HandlerInterceptor {
         AccessContext context = access.require();
         request.setAttribute(RequestLog.CONTEXT_ATTRIBUTE, context);
         AccessDecision decision = PermissionMatrix.decide(context, requires.value());
+        boolean reads = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        if (decision.granted() && context.actorKind() == dev.warden.server.access.ActorKind.OPERATOR && !reads
+                && requires.value() != dev.warden.server.access.Permission.QUERY) {
+            // Support access looks, it never changes anything: no writes, so no way to extend itself.
+            decision = new AccessDecision(false, "support access is read-only");
+        }
         if (decision.granted()) {
             return true;
         }
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        if (context.actorKind() == dev.warden.server.access.ActorKind.OPERATOR) {
+            // afterCompletion does not run for a refused handler: record the support request here
+            support.record(context, request.getMethod(), pattern == null ? request.getRequestURI() : pattern.toString(), 403);
+        }
         audit.appendAlone(context.orgId(), AuditRecord.of(AuditActor.of(context), "access.denied")
                 .outcome(AuditRecord.Outcome.DENIED).requestId(context.requestId())
                 .details(Map.of("permission", requires.value().name(), "method", request.getMethod(),
@@ -68,5 +82,16 @@ final class EndpointGuard implements HandlerInterceptor {
         problems.write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                 decision.reason()));
         return false;
+    }
+
+    /** Every operator request, allowed or refused, becomes one support event in the org's log. */
+    @Override
+    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+        Object context = request.getAttribute(RequestLog.CONTEXT_ATTRIBUTE);
+        if (context instanceof AccessContext c && c.actorKind() == dev.warden.server.access.ActorKind.OPERATOR) {
+            Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+            support.record(c, request.getMethod(), pattern == null ? request.getRequestURI() : pattern.toString(),
+                    response.getStatus());
+        }
     }
 }

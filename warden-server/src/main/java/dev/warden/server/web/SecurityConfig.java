@@ -1,6 +1,8 @@
 package dev.warden.server.web;
 
 import dev.warden.server.identity.ApiKeyAuthentication;
+import dev.warden.server.support.OperatorAuthentication;
+import dev.warden.server.support.SupportAuthentication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,11 +30,14 @@ class SecurityConfig {
     private static final IpAddressMatcher LOOPBACK_V6 = new IpAddressMatcher("::1");
 
     @Bean
-    SecurityFilterChain filterChain(HttpSecurity http, ApiKeyAuthentication apiKeys, ProblemResponses problems)
-            throws Exception {
+    SecurityFilterChain filterChain(HttpSecurity http, ApiKeyAuthentication apiKeys, SupportAuthentication operators,
+                                    ProblemResponses problems) throws Exception {
         var apiKeyFilter = new AuthenticationFilter(new ProviderManager(apiKeys), apiKeys);
         apiKeyFilter.setSuccessHandler((request, response, authentication) -> { /* continue the chain */ });
         apiKeyFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+        var operatorFilter = new AuthenticationFilter(new ProviderManager(operators), operators);
+        operatorFilter.setSuccessHandler((request, response, authentication) -> { /* continue the chain */ });
+        operatorFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
 
         http
                 .csrf(csrf -> csrf.disable())
@@ -43,6 +48,7 @@ class SecurityConfig {
                 .anonymous(anonymous -> anonymous.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(apiKeyFilter, BasicAuthenticationFilter.class)
+                .addFilterBefore(operatorFilter, BasicAuthenticationFilter.class)
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
@@ -55,7 +61,14 @@ class SecurityConfig {
                                 new org.springframework.security.authorization.AuthorizationDecision(
                                         LOOPBACK_V4.matches(context.getRequest()) || LOOPBACK_V6.matches(context.getRequest())))
                         .requestMatchers("/api/v1/openapi.json", "/api/v1/openapi.json/**").permitAll()
-                        .requestMatchers("/api/v1/**").authenticated()
+                        // An org's API needs an org context; an operator key alone (no org) never opens it.
+                        .requestMatchers("/api/v1/**").access((authentication, context) ->
+                                new org.springframework.security.authorization.AuthorizationDecision(
+                                        authentication.get() instanceof dev.warden.server.access.WardenAuthentication))
+                        // The operator API needs an operator, and nothing an org's people hold opens it.
+                        .requestMatchers("/operator/api/v1/**").access((authentication, context) ->
+                                new org.springframework.security.authorization.AuthorizationDecision(
+                                        authentication.get() instanceof OperatorAuthentication))
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll());
         return http.build();

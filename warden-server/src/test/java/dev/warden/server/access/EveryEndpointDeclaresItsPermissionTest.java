@@ -17,11 +17,16 @@ class EveryEndpointDeclaresItsPermissionTest extends ApiTest {
 
     @Test
     void everyHandlerHasExactlyOneOfRequiresOrPublicEndpoint() {
+        // operator endpoints live under /operator/api/v1 only, where the chain admits operators alone
+        assertThat(Endpoints.handlers(mapping)).filteredOn(e -> e.handler().hasMethodAnnotation(OperatorEndpoint.class))
+                .allSatisfy(e -> assertThat(e.pattern()).startsWith("/operator/api/v1/"));
         List<Endpoints.Endpoint> endpoints = Endpoints.handlers(mapping);
         assertThat(endpoints).isNotEmpty();
         assertThat(endpoints).allSatisfy(e -> assertThat(
-                e.handler().hasMethodAnnotation(Requires.class) ^ e.handler().hasMethodAnnotation(PublicEndpoint.class))
-                .as("%s declares exactly one of @Requires / @PublicEndpoint", e)
+                (e.handler().hasMethodAnnotation(Requires.class) ? 1 : 0)
+                        + (e.handler().hasMethodAnnotation(PublicEndpoint.class) ? 1 : 0)
+                        + (e.handler().hasMethodAnnotation(OperatorEndpoint.class) ? 1 : 0) == 1)
+                .as("%s declares exactly one of @Requires / @PublicEndpoint / @OperatorEndpoint", e)
                 .isTrue());
     }
 }

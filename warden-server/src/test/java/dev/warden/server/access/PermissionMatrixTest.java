@@ -28,6 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 class PermissionMatrixTest extends ApiTest {
     private static final Set<OrgRole> EVERYONE = EnumSet.allOf(OrgRole.class);
     private static final Set<OrgRole> ADMINS = EnumSet.of(OrgRole.ORG_ADMIN);
+    private static final Set<OrgRole> NOBODY = EnumSet.noneOf(OrgRole.class);
 
     private static final Map<String, Set<OrgRole>> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry("GET /api/v1/me", EVERYONE),
@@ -80,7 +81,14 @@ class PermissionMatrixTest extends ApiTest {
             Map.entry("DELETE /api/v1/users/{id}/attributes/{name}", ADMINS),
             Map.entry("GET /api/v1/groups/{id}/attributes", ADMINS),
             Map.entry("PUT /api/v1/groups/{id}/attributes/{name}", ADMINS),
-            Map.entry("DELETE /api/v1/groups/{id}/attributes/{name}", ADMINS)));
+            Map.entry("DELETE /api/v1/groups/{id}/attributes/{name}", ADMINS),
+            Map.entry("GET /api/v1/support-access", ADMINS),
+            Map.entry("POST /api/v1/support-access", ADMINS),
+            Map.entry("GET /api/v1/support-access/{id}", ADMINS),
+            Map.entry("DELETE /api/v1/support-access/{id}", ADMINS),
+            // the operators' API: nobody of an org opens it, whatever their role (SupportAccessTest covers operators)
+            Map.entry("GET /operator/api/v1/orgs", NOBODY),
+            Map.entry("POST /operator/api/v1/orgs/{org}/sessions", NOBODY)));
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -107,7 +115,8 @@ class PermissionMatrixTest extends ApiTest {
                     // A random id and an empty body: enough to pass or fail authorization, never to change anything.
                     String path = parts[1].replace("{id}", UUID.randomUUID().toString()).replace("{version}", "1")
                             .replace("{topic}", "no_such_topic").replace("{name}", "no_such_attribute")
-                            .replace("{userId}", UUID.randomUUID().toString()).replace("{groupId}", UUID.randomUUID().toString());
+                            .replace("{userId}", UUID.randomUUID().toString()).replace("{groupId}", UUID.randomUUID().toString())
+                            .replace("{org}", "no-such-org");
                     String body = parts[0].equals("POST") || parts[0].equals("PATCH") || parts[0].equals("PUT") ? "{}" : null;
                     Api.Response response = api().send(keys.get(role), parts[0], path, body,
                             body == null ? null : "application/json");
@@ -124,15 +133,25 @@ class PermissionMatrixTest extends ApiTest {
     }
 
     @Test
+    void operatorsHoldOnlyWhatTheirGrantsScopeAllowsAndNeverKeysSsoGrantsOrTheAuditLog() {
+        assertThat(PermissionMatrix.permissionsOf(SupportScope.METADATA)).containsExactlyInAnyOrder(Permission.SELF_READ,
+                Permission.USERS_READ, Permission.GROUPS_READ, Permission.ATTRIBUTES_READ, Permission.CONNECTIONS);
+        assertThat(PermissionMatrix.permissionsOf(SupportScope.DATA)).containsExactlyInAnyOrder(Permission.SELF_READ,
+                Permission.USERS_READ, Permission.GROUPS_READ, Permission.ATTRIBUTES_READ, Permission.CONNECTIONS,
+                Permission.QUERY);
+    }
+
+    @Test
     void theMatrixInCodeGivesMembersOnlyTheirOwnThings() {
         assertThat(PermissionMatrix.permissionsOf(OrgRole.MEMBER))
-                .containsExactlyInAnyOrder(Permission.SELF_READ, Permission.OWN_API_KEYS, Permission.CONNECTIONS);
+                .containsExactlyInAnyOrder(Permission.SELF_READ, Permission.OWN_API_KEYS, Permission.CONNECTIONS,
+                        Permission.QUERY);
         assertThat(PermissionMatrix.permissionsOf(OrgRole.ORG_ADMIN)).containsAll(EnumSet.allOf(Permission.class));
     }
 
     @Test
     void actorsThatAreNotPeopleHoldNothingYet() {
-        for (ActorKind kind : EnumSet.of(ActorKind.SCIM, ActorKind.EMBED, ActorKind.OPERATOR)) {
+        for (ActorKind kind : EnumSet.of(ActorKind.SCIM, ActorKind.EMBED)) {
             AccessContext context = new AccessContext(OrgId.random(), java.util.Optional.empty(), "x",
                     OrgRole.ORG_ADMIN, Map.of(), kind, java.util.Optional.empty(), "r");
             for (Permission p : Permission.values()) {

@@ -42,7 +42,10 @@ class KeyRotationTest extends ApiTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = command.run(new String[] {"keys", "rotate"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        // Other tests of this JVM plant unreadable ciphertexts on purpose (CredentialSecrecyTest):
+        // rotation reports them, leaves them alone and exits 1; this org's own secrets must move.
+        assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isIn(0, 1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Rotated the keys of");
 
         assertThat(generation(org.id())).isEqualTo(generation + 1);
         byte[] after = sealed(id);

@@ -18,15 +18,21 @@ import org.springframework.test.context.ContextConfiguration;
         "warden.data-dir=target/test-data",
         // the tests' warehouses (PostgreSQL, MariaDB) run on this machine's loopback
         "warden.connections.allow-loopback=true",
-        "warden.demo.enabled=false"})
+        "warden.demo.enabled=false",
+        // two operators for the support-access tests; their keys are in SupportKeys
+        "warden.support.operators=alice=373ee678638ff670e2f8537379c56d3cba49574e1953d45bdbd745e35bd5e2cc,"
+                + "bob=9aa6f135d4a9512a7bc0e8ee605e23aaa59889d32db7025934624b87e003e771"})
 @ContextConfiguration(initializers = TestDatabase.class)
-@Import(Fixtures.class)
+@Import({Fixtures.class, TestClock.Config.class})
 public abstract class ApiTest {
     @LocalServerPort
     protected int port;
 
     @Autowired
     protected Fixtures fixtures;
+
+    @Autowired
+    protected TestClock clock;
 
     protected Api api() {
         return new Api(port);
