@@ -76,7 +76,7 @@ final class SamlXml {
     /** Parses untrusted bytes, or refuses them ({@code DTD_FORBIDDEN} when they hold a DOCTYPE). */
     static Document parse(byte[] xml) throws SamlRejected {
         try {
-            DocumentBuilder builder = FACTORY.newDocumentBuilder();
+            DocumentBuilder builder = newBuilder();
             builder.setEntityResolver((publicId, systemId) -> {
                 throw new SAXException("external entities are not resolved");
             });
@@ -107,9 +107,16 @@ final class SamlXml {
         }
     }
 
+    /** JAXP does not promise that a factory is thread-safe; builders are made one at a time. */
+    private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+        synchronized (FACTORY) {
+            return FACTORY.newDocumentBuilder();
+        }
+    }
+
     static Document newDocument() {
         try {
-            return FACTORY.newDocumentBuilder().newDocument();
+            return newBuilder().newDocument();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }

@@ -126,6 +126,23 @@ class HostileXmlTest {
     }
 
     @Test
+    void keyInfoIsNeverReadNorFetched() throws SamlRejected {
+        // KeyInfo is outside SignedInfo, so anyone can rewrite it without breaking the signature: here it
+        // points at a key to download. The configured certificate verifies; nothing is fetched.
+        org.w3c.dom.Document doc = TestIdp.signedAssertion(new Spec());
+        org.w3c.dom.Element keyInfo = TestIdp.first(doc, TestIdp.DS, "KeyInfo");
+        while (keyInfo.hasChildNodes()) {
+            keyInfo.removeChild(keyInfo.getFirstChild());
+        }
+        org.w3c.dom.Element retrieval = doc.createElementNS(TestIdp.DS, "ds:RetrievalMethod");
+        retrieval.setAttribute("URI", base + "/key");
+        keyInfo.appendChild(retrieval);
+        assertThat(new SamlResponseValidator().validate(TestIdp.encode(doc), settings, NOW, requests, new InMemoryReplayCache())
+                .nameId()).isEqualTo("alice@acme.test");
+        assertThat(fetches).hasValue(0);
+    }
+
+    @Test
     void deeplyNestedElementsAreRefused() {
         String deep = "<a>".repeat(200) + "</a>".repeat(200);
         assertRejected(signedWith("", deep), Reason.MALFORMED);
