@@ -204,9 +204,14 @@ public final class DemoWarehouse {
         return out.toString();
     }
 
+    /**
+     * The configuration Warden's warehouse pools open DuckDB files with: DuckDB refuses a second
+     * connection to a file already open in this process with a different configuration.
+     */
     private static java.util.Properties readOnly() {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("duckdb.read_only", "true");
+        p.setProperty("enable_external_access", "false");
         return p;
     }
 
