@@ -57,7 +57,7 @@ class CredentialSecrecyTest extends ApiTest {
     }
 
     private Map<String, Object> pg(TestWarehouses.Warehouse w, String name, String password) {
-        return new HashMap<>(Map.of("name", name, "type", "postgres", "host", "127.0.0.1", "port", 5432,
+        return new HashMap<>(Map.of("name", name, "type", "postgres", "host", "127.0.0.1", "port", TestWarehouses.PG_PORT,
                 "database", w.database(), "user", w.user(), "password", password, "tls_mode", "disable"));
     }
 

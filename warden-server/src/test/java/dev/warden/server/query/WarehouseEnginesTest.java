@@ -74,7 +74,7 @@ class WarehouseEnginesTest extends ApiTest {
     }
 
     private Map<String, Object> postgresConnection(TestWarehouses.Warehouse w, String tlsMode) {
-        Map<String, Object> c = new HashMap<>(Map.of("name", "wh", "type", "postgres", "host", "127.0.0.1", "port", 5432,
+        Map<String, Object> c = new HashMap<>(Map.of("name", "wh", "type", "postgres", "host", "127.0.0.1", "port", TestWarehouses.PG_PORT,
                 "database", w.database(), "user", w.user(), "password", w.password(), "tls_mode", tlsMode));
         return c;
     }
@@ -178,7 +178,7 @@ class WarehouseEnginesTest extends ApiTest {
         made.add(w);
         Fixtures.TestOrg org = q.org("region");
         boolean ssl = postgresSsl();
-        System.out.println("PostgreSQL on 127.0.0.1:5432: ssl = " + (ssl ? "on" : "off"));
+        System.out.println("PostgreSQL on 127.0.0.1:" + TestWarehouses.PG_PORT + ": ssl = " + (ssl ? "on" : "off"));
 
         assertThat(tlsTest(org, w, "plain", "disable", null)).isEqualTo("ok");
         assertThat(tlsTest(org, w, "full_no_ca", "verify-full", null)).isEqualTo("tls");

@@ -69,7 +69,7 @@ class WarehouseFailuresTest extends ApiTest {
 
     private Map<String, Object> pgConnection(String name, Map<String, Object> overrides) {
         TestWarehouses.Warehouse w = pg();
-        Map<String, Object> c = new HashMap<>(Map.of("name", name, "type", "postgres", "host", "127.0.0.1", "port", 5432,
+        Map<String, Object> c = new HashMap<>(Map.of("name", name, "type", "postgres", "host", "127.0.0.1", "port", TestWarehouses.PG_PORT,
                 "database", w.database(), "user", w.user(), "password", w.password(), "tls_mode", "disable"));
         c.putAll(overrides);
         return c;
@@ -96,7 +96,7 @@ class WarehouseFailuresTest extends ApiTest {
         assertThat(body.get("type").stringValue()).startsWith("urn:warden:problem:warehouse-");
         assertThat(body.get("detail").stringValue()).isNotBlank();
         String text = r.body().toLowerCase(java.util.Locale.ROOT);
-        for (String leak : List.of("select", "pg_sleep", "from ", "127.0.0.1", "5432", "3306", "postgres", "mariadb",
+        for (String leak : List.of("select", "pg_sleep", "from ", "127.0.0.1", String.valueOf(TestWarehouses.PG_PORT), "3306", "postgres", "mariadb",
                 "psql", "sqlstate", "exception", "jdbc", "hikari", "\tat ", "java.", "org.", "caused by")) {
             assertThat(text).as("problem body leaks '" + leak + "': " + r.body()).doesNotContain(leak);
         }
@@ -164,7 +164,7 @@ class WarehouseFailuresTest extends ApiTest {
         assertCleanProblem(down, 503, pg().password(), pg().database());
         assertThat(down.json().get("detail").stringValue()).contains("could not be reached");
 
-        Api.Response fixed = q.api().patch(org.admin().key(), "/api/v1/connections/" + connection, Map.of("port", 5432));
+        Api.Response fixed = q.api().patch(org.admin().key(), "/api/v1/connections/" + connection, Map.of("port", TestWarehouses.PG_PORT));
         assertThat(fixed.status()).as(fixed.body()).isEqualTo(200);
         assertThat(rows(q.query(org.admin(), BY_REGION))).containsExactly(
                 List.of("east", "12", "236.34"), List.of("north", "12", "212.10"), List.of("south", "12", "224.22"));

@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * PostgreSQL (127.0.0.1:5432, postgres, trust) and MariaDB (127.0.0.1:3306, root, no password)
+ * PostgreSQL (127.0.0.1:{@link #PG_PORT}, postgres, trust) and MariaDB (127.0.0.1:3306, root, no password)
  * as warehouses: a database with a random name holding a small deterministic shop, created for
  * one test class and dropped after it. Each engine is required under {@code CI=true} and skipped
  * (with the reason) when it does not answer otherwise.
@@ -24,7 +24,12 @@ import org.junit.jupiter.api.Assumptions;
  * east 236.34.
  */
 public final class TestWarehouses {
-    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/";
+    /**
+     * PostgreSQL's port: 5432, or {@code -Dwarden.test.warehouse.pg-port=N} to point the warehouse
+     * tests at another server on loopback (one with SSL on, say).
+     */
+    public static final int PG_PORT = Integer.getInteger("warden.test.warehouse.pg-port", 5432);
+    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/";
     public static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/";
     public static final List<String> REGIONS = List.of("north", "south", "east");
 

@@ -14,8 +14,9 @@ final class FailureClassifier {
 
     /**
      * @param tlsRequired the connection asks for TLS: then a server that refuses to start TLS
-     *                    (PostgreSQL's "does not support SSL", SQLState 08004) is a TLS failure, not
-     *                    an unreachable host: the host answered, the TLS mode does not fit it
+     *                    (PostgreSQL's "does not support SSL", SQLState 08004) or whose certificate
+     *                    does not name the host is a TLS failure, not an unreachable host: the host
+     *                    answered, its TLS does not fit the connection's TLS mode
      */
     static WarehouseFailure.Kind classify(Throwable e, boolean connecting, boolean tlsRequired) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -46,6 +47,11 @@ final class FailureClassifier {
                     return WarehouseFailure.Kind.TIMEOUT; // query cancelled on timeout (PostgreSQL, MySQL)
                 }
                 if (tlsRequired && state.equals("08004")) {
+                    return WarehouseFailure.Kind.TLS;
+                }
+                if (tlsRequired && connecting && state.equals("08006") && sql.getCause() == null) {
+                    // pgjdbc reports a certificate that does not name the host (verify-full) as a bare
+                    // 08006 without a cause; network failures under 08006 always carry their IOException.
                     return WarehouseFailure.Kind.TLS;
                 }
                 if (state.startsWith("08")) {
