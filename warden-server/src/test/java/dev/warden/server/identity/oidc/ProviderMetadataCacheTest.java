@@ -104,4 +104,17 @@ class ProviderMetadataCacheTest {
                 settingsFor(idps.hangingTokenEndpoint().replace("/token", "/realm")), REDIRECT), Reason.IDP_UNAVAILABLE);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
+
+    @Test
+    void anOversizedAnswerIsRefusedNotBuffered() {
+        OidcRejected rejected = assertRejected(() -> authorizations.start(settingsFor(idps.url("/huge")), REDIRECT),
+                Reason.IDP_UNAVAILABLE);
+        assertThat(rejected.getCause()).hasMessageContaining("larger than " + IdpHttp.MAX_BODY_BYTES);
+    }
+
+    @Test
+    void redirectsAreNotFollowed() {
+        assertRejected(() -> authorizations.start(settingsFor(idps.url("/redirecting")), REDIRECT), Reason.DISCOVERY_REJECTED);
+        assertThat(http.sent()).hasSize(1);
+    }
 }

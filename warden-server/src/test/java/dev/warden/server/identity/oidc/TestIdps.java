@@ -70,6 +70,12 @@ final class TestIdps implements AutoCloseable {
                 OAuth2HttpRouterKt.get("/unreachable/.well-known/openid-configuration",
                         request -> json(200, discovery(url("/unreachable"), issuerA())
                                 .appendField("token_endpoint", "http://127.0.0.1:" + closedPort + "/token").toJSONString())),
+                OAuth2HttpRouterKt.get("/huge/.well-known/openid-configuration",
+                        request -> json(200, discovery(url("/huge"), issuerA())
+                                .appendField("padding", "x".repeat(2 * IdpHttp.MAX_BODY_BYTES)).toJSONString())),
+                OAuth2HttpRouterKt.get("/redirecting/.well-known/openid-configuration",
+                        request -> new OAuth2HttpResponse(Headers.of("Location", issuerA() + "/.well-known/openid-configuration"),
+                                302, "", null)),
                 OAuth2HttpRouterKt.get("/plain-http/.well-known/openid-configuration",
                         request -> json(200, discovery(url("/plain-http"), issuerA())
                                 .appendField("token_endpoint", "http://idp.example.com/token").toJSONString())));
