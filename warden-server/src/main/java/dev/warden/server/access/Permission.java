@@ -29,5 +29,7 @@ public enum Permission {
     /** Run, compile or explain a query (the role on the connection decides inside). */
     QUERY,
     /** Grant, list and revoke vendor support access. */
-    SUPPORT_ADMIN
+    SUPPORT_ADMIN,
+    /** Read and change the org's SSO settings (OIDC, SAML). */
+    SSO_ADMIN
 }

@@ -69,6 +69,7 @@ class SecurityConfig {
                         .requestMatchers("/operator/api/v1/**").access((authentication, context) ->
                                 new org.springframework.security.authorization.AuthorizationDecision(
                                         authentication.get() instanceof OperatorAuthentication))
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/saml/*/metadata").permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll());
         return http.build();

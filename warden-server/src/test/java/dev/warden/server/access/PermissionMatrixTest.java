@@ -87,6 +87,11 @@ class PermissionMatrixTest extends ApiTest {
             Map.entry("GET /api/v1/support-access/{id}", ADMINS),
             Map.entry("DELETE /api/v1/support-access/{id}", ADMINS),
             // the operators' API: nobody of an org opens it, whatever their role (SupportAccessTest covers operators)
+            Map.entry("GET /api/v1/sso/oidc", ADMINS),
+            Map.entry("PUT /api/v1/sso/oidc", ADMINS),
+            Map.entry("GET /api/v1/sso/saml", ADMINS),
+            Map.entry("PUT /api/v1/sso/saml", ADMINS),
+            Map.entry("GET /saml/{org}/metadata", EVERYONE),
             Map.entry("GET /operator/api/v1/orgs", NOBODY),
             Map.entry("POST /operator/api/v1/orgs/{org}/sessions", NOBODY)));
 

@@ -99,7 +99,8 @@ final class WarehousePools {
         config.setPoolName("warehouse-" + c.id());
         config.setMaximumPoolSize(s.maxPoolSize());
         config.setMinimumIdle(0);
-        config.setConnectionTimeout(10_000);
+        // A warehouse that is down or refuses the credentials fails a query within seconds, not after a long wait.
+        config.setConnectionTimeout(3_000);
         config.setInitializationFailTimeout(-1);
         config.setReadOnly(true);
         Properties props = new Properties();
