@@ -47,7 +47,8 @@ public final class DemoOrgs {
         }
     }
 
-    private record Plan(String name, OrgRole orgRole, ConnectionRole connectionRole, Map<String, List<String>> attributes) {}
+    /** A demo person as planned in demo/README.md: the first of each org is its admin. */
+    public record Plan(String name, OrgRole orgRole, ConnectionRole connectionRole, Map<String, List<String>> attributes) {}
 
     private static final Map<String, List<Plan>> PEOPLE = Map.of(
             "acme", List.of(
@@ -83,6 +84,11 @@ public final class DemoOrgs {
         this.connections = connections;
         this.models = models;
         this.keys = keys;
+    }
+
+    /** The people of a demo org ("acme" or "globex"), in order. */
+    public static List<Plan> plan(String template) {
+        return PEOPLE.get(template);
     }
 
     /** The demo model's YAML, as shipped. */

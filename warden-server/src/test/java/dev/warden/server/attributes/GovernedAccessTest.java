@@ -3,11 +3,8 @@ package dev.warden.server.attributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.server.demo.DemoOrgs;
-import dev.warden.server.demo.DemoWarehouse;
 import dev.warden.server.support.Api;
 import dev.warden.server.support.ApiTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +64,8 @@ class GovernedAccessTest extends ApiTest {
     DemoOrgs demo;
 
     @BeforeAll
-    static void demoWarehouse() throws Exception {
-        Path file = Path.of("target/test-data/warehouses", DemoOrgs.WAREHOUSE_PATH);
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.getParent());
-            DemoWarehouse.generate(file);
-        }
+    static void demoWarehouse() {
+        dev.warden.server.support.QueryFixtures.ensureDemoWarehouse();
     }
 
     private Map<String, DemoOrgs.Person> demoPeople() {

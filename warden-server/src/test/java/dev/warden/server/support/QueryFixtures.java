@@ -224,28 +224,6 @@ public final class QueryFixtures {
         }
     }
 
-    private record DemoPerson(String name, OrgRole orgRole, ConnectionRole role, Map<String, List<String>> attributes) {}
-
-    /** The people of demo/README.md, as DemoSetup creates them (the first is the org's admin). */
-    private static final Map<String, List<DemoPerson>> DEMO_PEOPLE = Map.of(
-            "acme", List.of(
-                    new DemoPerson("ava", OrgRole.ORG_ADMIN, null,
-                            Map.of("region", List.of("all"), "department", List.of("exec"), "pii_access", List.of("yes"))),
-                    new DemoPerson("ben", OrgRole.MEMBER, ConnectionRole.QUERIER,
-                            Map.of("region", List.of("north"), "department", List.of("sales"))),
-                    new DemoPerson("cara", OrgRole.MEMBER, ConnectionRole.RESTRICTED_QUERIER,
-                            Map.of("region", List.of("south"), "department", List.of("finance"))),
-                    new DemoPerson("dan", OrgRole.MEMBER, ConnectionRole.VIEWER,
-                            Map.of("region", List.of("east"), "department", List.of("sales")))),
-            "globex", List.of(
-                    new DemoPerson("gwen", OrgRole.ORG_ADMIN, null,
-                            Map.of("region", List.of("all"), "department", List.of("ops"), "pii_access", List.of("no"))),
-                    new DemoPerson("gus", OrgRole.MEMBER, ConnectionRole.MODELER,
-                            Map.of("region", List.of("east", "west"), "department", List.of("finance"),
-                                    "pii_access", List.of("yes"))),
-                    new DemoPerson("gia", OrgRole.MEMBER, ConnectionRole.RESTRICTED_QUERIER,
-                            Map.of("department", List.of("support")))));
-
     /** A demo org ("acme" or "globex") in a fresh test org: connection, model, people, roles, attributes. */
     public DemoOrg demoOrg(String which) {
         ensureDemoWarehouse();
@@ -254,12 +232,12 @@ public final class QueryFixtures {
                 "statement_timeout_seconds", 60, "max_pool_size", 4, "base_role", "NO_ACCESS"));
         String model = model(org, connection, "shop", resource("/demo/model.yaml"));
         Map<String, Fixtures.Person> people = new LinkedHashMap<>();
-        for (DemoPerson p : DEMO_PEOPLE.get(which)) {
+        for (dev.warden.server.demo.DemoOrgs.Plan p : dev.warden.server.demo.DemoOrgs.plan(which)) {
             Fixtures.Person person = p.orgRole() == OrgRole.ORG_ADMIN && people.isEmpty() ? org.admin()
                     : fixtures.person(org, p.orgRole());
             setAttributes(org, person, p.attributes());
-            if (p.role() != null) {
-                grant(org, connection, person, p.role());
+            if (p.connectionRole() != null) {
+                grant(org, connection, person, p.connectionRole());
             }
             people.put(p.name(), person);
         }

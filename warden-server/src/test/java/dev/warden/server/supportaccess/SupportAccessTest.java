@@ -3,12 +3,9 @@ package dev.warden.server.supportaccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.server.demo.DemoOrgs;
-import dev.warden.server.demo.DemoWarehouse;
 import dev.warden.server.support.Api;
 import dev.warden.server.support.ApiTest;
 import dev.warden.server.support.SupportKeys;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +29,8 @@ class SupportAccessTest extends ApiTest {
     DemoOrgs demo;
 
     @BeforeAll
-    static void demoWarehouse() throws Exception {
-        Path file = Path.of("target/test-data/warehouses", DemoOrgs.WAREHOUSE_PATH);
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.getParent());
-            DemoWarehouse.generate(file);
-        }
+    static void demoWarehouse() {
+        dev.warden.server.support.QueryFixtures.ensureDemoWarehouse();
     }
 
     @AfterEach
