@@ -17,6 +17,11 @@ public class WardenApplication {
     }
 
     public static void main(String[] args) {
+        // The embedded store's auto-server (which lets ./warden bootstrap reach a running server)
+        // must listen on loopback only; H2 would otherwise accept connections on every interface.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
         if (args.length > 0 && args[0].equals("operator-key")) {
             System.exit(dev.warden.server.cli.OperatorKey.run(args, System.out, System.err));
         }

@@ -64,15 +64,29 @@ public class UserAttributes {
             } else {
                 Set<String> distinct = new TreeSet<>();
                 groups.forEach(g -> distinct.addAll(g.values()));
-                if (distinct.size() == 1) {
-                    values.put(name, List.copyOf(distinct));
-                }
+                // Disagreeing groups give an explicit "no value": an empty list, which also keeps the
+                // attribute's default from applying (see defaultsFor).
+                values.put(name, distinct.size() == 1 ? List.copyOf(distinct) : List.of());
             }
         }
         values.put(USER_ID, List.of(user.toString()));
         values.put(USER_EMAIL, List.of(email));
         values.put(USER_GROUPS, List.copyOf(attributes.groupNamesOf(org, user)));
         return values;
+    }
+
+    /**
+     * The defaults that apply to a person whose values are {@code values}: every attribute's
+     * default, except where the person's groups disagreed (an empty list), which must deny.
+     */
+    public Map<String, List<String>> defaultsFor(OrgId org, Map<String, List<String>> values) {
+        Map<String, List<String>> defaults = defaults(org);
+        values.forEach((name, list) -> {
+            if (list.isEmpty()) {
+                defaults.remove(name);
+            }
+        });
+        return defaults;
     }
 
     /** Each defined attribute's default, for people who have no value of their own. */

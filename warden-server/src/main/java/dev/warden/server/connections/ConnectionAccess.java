@@ -4,11 +4,7 @@ import dev.warden.semantic.policy.ConnectionRole;
 import dev.warden.server.access.AccessContext;
 import dev.warden.server.access.AccessDenied;
 import dev.warden.server.access.ActorKind;
-import dev.warden.server.audit.AuditActor;
-import dev.warden.server.audit.AuditLog;
-import dev.warden.server.audit.AuditRecord;
 import dev.warden.server.problem.ResourceNotFound;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -21,11 +17,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class ConnectionAccess {
     private final ConnectionRepository connections;
-    private final AuditLog audit;
 
-    public ConnectionAccess(ConnectionRepository connections, AuditLog audit) {
+    public ConnectionAccess(ConnectionRepository connections) {
         this.connections = connections;
-        this.audit = audit;
     }
 
     public ConnectionRole roleOn(AccessContext context, Connection connection) {
@@ -65,10 +59,7 @@ public class ConnectionAccess {
             throw new ResourceNotFound("connection");
         }
         if (!role.atLeast(needed)) {
-            audit.appendAlone(context.orgId(), AuditRecord.of(AuditActor.of(context), "access.denied")
-                    .outcome(AuditRecord.Outcome.DENIED).target("connection", connection.id())
-                    .requestId(context.requestId())
-                    .details(Map.of("needed", needed.name(), "role", role.name())).build());
+            // audited where every refusal is: Problems (DenialAudit)
             throw new AccessDenied("this needs the " + needed + " role on this connection; you have " + role);
         }
         return connection;

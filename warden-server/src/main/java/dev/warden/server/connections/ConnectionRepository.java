@@ -62,7 +62,7 @@ public class ConnectionRepository {
                 .optional();
     }
 
-    List<Connection> list(OrgId org) {
+    public List<Connection> list(OrgId org) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM connections WHERE org_id = ? ORDER BY name")
                 .param(org.value())
                 .query(this::map)

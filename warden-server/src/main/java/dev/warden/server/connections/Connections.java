@@ -32,6 +32,11 @@ public class Connections {
     private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_]{0,99}$");
     private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9.:\\-\\[\\]]{1,253}$");
     private static final Pattern DUCKDB_PATH = Pattern.compile("^[A-Za-z0-9_\\-]+(/[A-Za-z0-9_\\-]+)*\\.duckdb$");
+    /**
+     * Names that end up in a JDBC URL or driver property: plain names only, so that nothing like
+     * "db?sslmode=disable" can slip a driver setting past the ones Warden sets.
+     */
+    private static final Pattern PLAIN_NAME = Pattern.compile("^[A-Za-z0-9_.$@-]{1,128}$");
     private static final int MAX_SECRET = 16 * 1024;
 
     private final ConnectionRepository connections;
@@ -104,6 +109,14 @@ public class Connections {
                 settings(before.type(), request, before.settings()), before.secretKind(), before.sealedSecret(),
                 request.baseRole() == null ? before.baseRole() : request.baseRole(), before.version() + 1,
                 before.createdAt(), clock.instant());
+        boolean secretGiven = request.password() != null || request.privateKey() != null || request.token() != null;
+        if (before.sealedSecret().isPresent() && !secretGiven && !sameDestination(before.settings(), merged.settings())) {
+            // The stored secret goes only where it was given for: pointing the connection elsewhere
+            // (host, port, database, user, TLS) without giving it again would let a connection
+            // admin send it to a server they control.
+            throw new InvalidRequest("changing where the connection goes (host, port, database, user, account, "
+                    + "warehouse, project, TLS) needs its secret again in the same request");
+        }
         Connection after = withSecret(merged, request);
         connections.update(after);
         audit.append(context.orgId(), AuditRecord.of(AuditActor.of(context), "connection.update")
@@ -204,6 +217,12 @@ public class Connections {
                 Optional.of(sealed), c.baseRole(), c.version(), c.createdAt(), c.updatedAt());
     }
 
+    private static boolean sameDestination(ConnectionSettings a, ConnectionSettings b) {
+        return a.host().equals(b.host()) && a.port().equals(b.port()) && a.database().equals(b.database())
+                && a.user().equals(b.user()) && a.account().equals(b.account()) && a.warehouse().equals(b.warehouse())
+                && a.project().equals(b.project()) && a.tlsMode() == b.tlsMode() && a.tlsCaBundle().equals(b.tlsCaBundle());
+    }
+
     private static String secretChange(ConnectionRequest request) {
         boolean given = request.password() != null || request.privateKey() != null || request.token() != null;
         return given ? "replaced" : "unchanged";
@@ -255,6 +274,16 @@ public class Connections {
                 throw new InvalidRequest("port must be between 1 and 65535");
             }
         });
+        for (var named : List.of(Map.entry("database", s.database()), Map.entry("user", s.user()),
+                Map.entry("schema", s.schema()), Map.entry("account", s.account()), Map.entry("warehouse", s.warehouse()),
+                Map.entry("project", s.project()))) {
+            named.getValue().ifPresent(v -> {
+                if (!PLAIN_NAME.matcher(v).matches()) {
+                    throw new InvalidRequest(named.getKey() + " must be a plain name: letters, digits and _ . $ @ -, "
+                            + "at most 128");
+                }
+            });
+        }
         s.host().ifPresent(h -> {
             if (!HOST.matcher(h).matches()) {
                 throw new InvalidRequest("host must be a host name or an IP address");

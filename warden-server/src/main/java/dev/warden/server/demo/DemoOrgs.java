@@ -75,15 +75,38 @@ public final class DemoOrgs {
     private final Connections connections;
     private final Models models;
     private final ApiKeys keys;
+    private final java.nio.file.Path warehouses;
 
     DemoOrgs(Tenants tenants, People people, AttributeRepository attributes, Connections connections, Models models,
-             ApiKeys keys) {
+             ApiKeys keys, @org.springframework.beans.factory.annotation.Value("${warden.data-dir}") String dataDir) {
         this.tenants = tenants;
         this.people = people;
         this.attributes = attributes;
         this.connections = connections;
         this.models = models;
         this.keys = keys;
+        this.warehouses = java.nio.file.Path.of(dataDir).toAbsolutePath().normalize().resolve("warehouses");
+    }
+
+    /**
+     * Puts a warehouse file into an org's own warehouse directory (a hard link where the file
+     * system allows, else a copy): DuckDB paths resolve under the org's directory only, so no org
+     * can name another org's file.
+     */
+    public static void placeWarehouse(java.nio.file.Path source, java.nio.file.Path target) {
+        try {
+            java.nio.file.Files.createDirectories(target.getParent());
+            if (java.nio.file.Files.exists(target)) {
+                return;
+            }
+            try {
+                java.nio.file.Files.createLink(target, source);
+            } catch (IOException | UnsupportedOperationException linkFailed) {
+                java.nio.file.Files.copy(source, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The people of a demo org ("acme" or "globex"), in order. */
@@ -113,6 +136,7 @@ public final class DemoOrgs {
         Plan first = plans.getFirst();
         Tenants.NewOrg org = tenants.createOrg(slug, Character.toUpperCase(slug.charAt(0)) + slug.substring(1) + " (demo)",
                 email(first, slug), AuditActor.system("demo setup"));
+        placeWarehouse(warehouses.resolve(WAREHOUSE_PATH), warehouses.resolve(org.org().id().toString()).resolve(WAREHOUSE_PATH));
         AccessContext admin = new AccessContext(org.org().id(), Optional.of(org.admin().id()), org.admin().email(),
                 OrgRole.ORG_ADMIN, Map.of(), ActorKind.USER, Optional.empty(), "demo-setup");
         for (String name : List.of("region", "department", "pii_access")) {

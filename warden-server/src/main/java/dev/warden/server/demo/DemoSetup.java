@@ -36,7 +36,11 @@ final class DemoSetup implements ApplicationRunner {
     private final TransactionTemplate transaction;
     private final Path dataDir;
 
-    DemoSetup(Tenants tenants, DemoOrgs orgs, TransactionTemplate transaction, @Value("${warden.data-dir}") String dataDir) {
+    private final String datasourceUrl;
+
+    DemoSetup(Tenants tenants, DemoOrgs orgs, TransactionTemplate transaction, @Value("${warden.data-dir}") String dataDir,
+              @Value("${spring.datasource.url}") String datasourceUrl) {
+        this.datasourceUrl = datasourceUrl;
         this.tenants = tenants;
         this.orgs = orgs;
         this.transaction = transaction;
@@ -45,6 +49,10 @@ final class DemoSetup implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
+        if (!datasourceUrl.startsWith("jdbc:h2:")) {
+            LOG.info("demo: not set up, since the metadata store is not the embedded one (a production deployment)");
+            return;
+        }
         Path warehouse = dataDir.resolve("warehouses").resolve(DemoOrgs.WAREHOUSE_PATH);
         if (!Files.exists(warehouse)) {
             LOG.info("demo: generating the demo warehouse (1,000,000 orders) at {}", warehouse);

@@ -35,6 +35,9 @@ public class ApiKeys {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final Duration MAX_LIFETIME = Duration.ofDays(3650);
 
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> recentRefusals =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1))
+                    .maximumSize(100_000).build();
     private final ApiKeyRepository keys;
     private final UserRepository users;
     private final AuditLog audit;
@@ -154,6 +157,11 @@ public class ApiKeys {
             }
         }
         if (refusal != null) {
+            // At most one event per key and reason a minute: a lookup id is not secret, so without
+            // this anyone could flood the org's log (and its chain lock) with refusals.
+            if (recentRefusals.asMap().putIfAbsent(key.id() + ":" + refusal, Boolean.TRUE) != null) {
+                return new Verdict(Optional.empty(), Optional.of(key), Optional.of(refusal));
+            }
             audit.appendAlone(key.orgId(), AuditRecord.of(AuditActor.anonymous(), "api_key.refused")
                     .outcome(AuditRecord.Outcome.DENIED).target("api_key", key.id()).requestId(requestId)
                     .details(Map.of("reason", refusal.name(), "key_prefix", ApiKeyToken.PREFIX + key.lookupId()))

@@ -110,6 +110,11 @@ public class Models {
     /** Validates without storing anything. */
     @Transactional(readOnly = true)
     public ModelLoad validate(AccessContext context, String yaml) {
+        boolean modeler = connections.list(context.orgId()).stream()
+                .anyMatch(c -> access.roleOn(context, c).atLeast(ConnectionRole.MODELER));
+        if (!modeler) {
+            throw new dev.warden.server.access.AccessDenied("validating models needs the MODELER role on a connection");
+        }
         return ModelLoader.load(limit(yaml), attributes.definedNames(context.orgId()));
     }
 

@@ -123,7 +123,7 @@ public class QueryService {
     }
 
     private Policy policy(AccessContext context, ConnectionRole role) {
-        return new Policy(context.attributes(), attributes.defaults(context.orgId()), role);
+        return new Policy(context.attributes(), attributes.defaultsFor(context.orgId(), context.attributes()), role);
     }
 
     /** The one active model that defines the topic and that the person can see at all. */
@@ -217,7 +217,7 @@ public class QueryService {
             if (!role.mayQuery()) {
                 continue;
             }
-            Policy policy = new Policy(context.attributes(), attributes.defaults(context.orgId()), role);
+            Policy policy = policy(context, role);
             topics.addAll(VisibleMetadata.of(a.model(), policy).topics());
         }
         return topics;

@@ -100,9 +100,22 @@ final class ResultWriter {
             if (v == null) {
                 continue; // an empty field: null
             }
-            csvField(out, v instanceof BigDecimal d ? d.toPlainString() : v.toString());
+            csvField(out, v instanceof BigDecimal d ? d.toPlainString()
+                    : v instanceof String text ? defused(text) : v.toString());
         }
         out.write("\r\n");
+    }
+
+    /**
+     * A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
+     * leading apostrophe (OWASP's CSV-injection advice). Numbers are never touched: only strings
+     * from the warehouse can carry a formula.
+     */
+    static String defused(String text) {
+        if (!text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+            return "'" + text;
+        }
+        return text;
     }
 
     private static void csvField(Writer out, String text) throws IOException {

@@ -46,6 +46,12 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 @RestControllerAdvice
 public class Problems extends ResponseEntityExceptionHandler {
     static final String TYPE_PREFIX = "urn:warden:problem:";
+
+    private final DenialAudit deniedAudit;
+
+    Problems(DenialAudit deniedAudit) {
+        this.deniedAudit = deniedAudit;
+    }
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
     private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("^[A-Za-z0-9_.\\[\\]-]{1,100}$");
 
@@ -103,6 +109,12 @@ public class Problems extends ResponseEntityExceptionHandler {
                 "that clashes with something that already exists"), request);
     }
 
+    @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+    ProblemDetail integrity(org.springframework.dao.DataIntegrityViolationException e, HttpServletRequest request) {
+        return finish(problem(HttpStatus.CONFLICT, "conflict", "Conflict",
+                "that conflicts with what is stored (a duplicate, or something else still refers to it)"), request);
+    }
+
     @ExceptionHandler(InvalidRequest.class)
     ProblemDetail invalid(InvalidRequest e, HttpServletRequest request) {
         return finish(problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage()), request);
@@ -110,6 +122,7 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(AccessDenied.class)
     ProblemDetail denied(AccessDenied e, HttpServletRequest request) {
+        deniedAudit.record(request, e.getMessage());
         return finish(problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage()), request);
     }
 
@@ -138,6 +151,9 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(dev.warden.server.query.QueryFailure.class)
     ProblemDetail queryFailure(dev.warden.server.query.QueryFailure e, HttpServletRequest request) {
+        if (e.status() == HttpStatus.FORBIDDEN) {
+            deniedAudit.record(request, e.getMessage());
+        }
         return finish(problem(e.status(), e.slug(), e.title(), e.getMessage()), request);
     }
 

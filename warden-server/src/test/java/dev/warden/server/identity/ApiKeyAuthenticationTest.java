@@ -47,6 +47,18 @@ class ApiKeyAuthenticationTest extends ApiTest {
     }
 
     @Test
+    void refusalsOfOneKeyAreAuditedAtMostOnceAMinuteSoNobodyCanFloodTheLog() {
+        Fixtures.TestOrg org = fixtures.org();
+        String key = org.admin().key();
+        String wrong = key.substring(0, key.length() - 2) + (key.endsWith("AA") ? "BB" : "AA");
+        for (int i = 0; i < 5; i++) {
+            assertRefused(api().get(wrong, "/api/v1/me"));
+        }
+        Api.Response audit = api().get(org.admin().key(), "/api/v1/audit-events?action=api_key.refused");
+        assertThat(audit.json().path("events")).hasSize(1);
+    }
+
+    @Test
     void anUnknownKeyIdIsRefused() {
         String key = fixtures.org().admin().key();
         String otherLookup = "wdn_" + "0".repeat(24) + key.substring(28);

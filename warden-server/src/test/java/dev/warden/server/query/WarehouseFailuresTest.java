@@ -164,7 +164,12 @@ class WarehouseFailuresTest extends ApiTest {
         assertCleanProblem(down, 503, pg().password(), pg().database());
         assertThat(down.json().get("detail").stringValue()).contains("could not be reached");
 
-        Api.Response fixed = q.api().patch(org.admin().key(), "/api/v1/connections/" + connection, Map.of("port", TestWarehouses.PG_PORT));
+        // Moving a connection needs its secret again (the secret goes only where it was given for).
+        Api.Response withoutSecret = q.api().patch(org.admin().key(), "/api/v1/connections/" + connection,
+                Map.of("port", TestWarehouses.PG_PORT));
+        assertThat(withoutSecret.status()).as(withoutSecret.body()).isEqualTo(400);
+        Api.Response fixed = q.api().patch(org.admin().key(), "/api/v1/connections/" + connection,
+                Map.of("port", TestWarehouses.PG_PORT, "password", pg().password()));
         assertThat(fixed.status()).as(fixed.body()).isEqualTo(200);
         assertThat(rows(q.query(org.admin(), BY_REGION))).containsExactly(
                 List.of("east", "12", "236.34"), List.of("north", "12", "212.10"), List.of("south", "12", "224.22"));

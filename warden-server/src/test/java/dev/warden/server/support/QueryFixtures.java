@@ -87,6 +87,12 @@ public final class QueryFixtures {
 
     /** Creates a connection over HTTP as the org's admin; returns its id. */
     public String connection(Fixtures.TestOrg org, Map<String, Object> body) {
+        if ("duckdb".equals(body.get("type")) && body.get("path") instanceof String path
+                && Files.exists(WAREHOUSES.resolve(path))) {
+            // warehouses live in each org's own directory: place the test's file there
+            dev.warden.server.demo.DemoOrgs.placeWarehouse(WAREHOUSES.resolve(path),
+                    WAREHOUSES.resolve(org.id().toString()).resolve(path));
+        }
         Api.Response created = api.post(org.admin().key(), "/api/v1/connections", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").stringValue();

@@ -106,8 +106,10 @@ final class WarehousePools {
         Properties props = new Properties();
         switch (c.type()) {
             case DUCKDB -> {
-                Path file = warehouseDir.resolve(s.path().orElseThrow()).normalize();
-                if (!file.startsWith(warehouseDir)) {
+                // Each org has its own warehouse directory: a path names a file of this org only.
+                Path orgDir = warehouseDir.resolve(c.orgId().toString());
+                Path file = orgDir.resolve(s.path().orElseThrow()).normalize();
+                if (!file.startsWith(orgDir)) {
                     throw new WarehouseFailure(WarehouseFailure.Kind.HOST_NOT_ALLOWED);
                 }
                 config.setJdbcUrl("jdbc:duckdb:" + file);
