@@ -1,5 +1,6 @@
 package dev.warden.server.attributes;
 
+import dev.warden.server.tenancy.AccessGenerations;
 import dev.warden.server.access.OrgId;
 import dev.warden.server.access.UserId;
 import java.util.ArrayList;
@@ -22,8 +23,11 @@ public class AttributeRepository {
 
     private final JdbcClient jdbc;
 
-    public AttributeRepository(JdbcClient jdbc) {
+    private final AccessGenerations generations;
+
+    public AttributeRepository(JdbcClient jdbc, AccessGenerations generations) {
         this.jdbc = jdbc;
+        this.generations = generations;
     }
 
     public List<Definition> definitions(OrgId org) {
@@ -39,6 +43,7 @@ public class AttributeRepository {
     }
 
     public void define(OrgId org, Definition d) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM attribute_definitions WHERE org_id = ? AND name = ?").params(org.value(), d.name()).update();
         jdbc.sql("INSERT INTO attribute_definitions (org_id, name, type, multi_valued, default_value, description) VALUES (?, ?, ?, ?, ?, ?)")
                 .params(org.value(), d.name(), d.type(), d.multiValued(), d.defaultValue(), d.description())
@@ -47,6 +52,7 @@ public class AttributeRepository {
 
     /** Removes a definition and every value of it, of people and groups. */
     public void undefine(OrgId org, String name) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM user_attribute_values WHERE org_id = ? AND name = ?").params(org.value(), name).update();
         jdbc.sql("DELETE FROM group_attribute_values WHERE org_id = ? AND name = ?").params(org.value(), name).update();
         jdbc.sql("DELETE FROM attribute_definitions WHERE org_id = ? AND name = ?").params(org.value(), name).update();
@@ -54,6 +60,7 @@ public class AttributeRepository {
 
     /** Renames a definition and carries its values along. */
     public void rename(OrgId org, String from, String to) {
+        generations.changed(org);
         jdbc.sql("UPDATE attribute_definitions SET name = ? WHERE org_id = ? AND name = ?").params(to, org.value(), from).update();
         jdbc.sql("UPDATE user_attribute_values SET name = ? WHERE org_id = ? AND name = ?").params(to, org.value(), from).update();
         jdbc.sql("UPDATE group_attribute_values SET name = ? WHERE org_id = ? AND name = ?").params(to, org.value(), from).update();
@@ -71,6 +78,7 @@ public class AttributeRepository {
     }
 
     public void setValues(OrgId org, UserId user, String name, List<String> values) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM user_attribute_values WHERE org_id = ? AND user_id = ? AND name = ?")
                 .params(org.value(), user.value(), name).update();
         for (int i = 0; i < values.size(); i++) {
@@ -122,6 +130,7 @@ public class AttributeRepository {
     }
 
     public void setGroupValues(OrgId org, UUID group, String name, List<String> values) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM group_attribute_values WHERE org_id = ? AND group_id = ? AND name = ?")
                 .params(org.value(), group, name).update();
         for (int i = 0; i < values.size(); i++) {

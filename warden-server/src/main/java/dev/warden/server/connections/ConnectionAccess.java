@@ -5,6 +5,9 @@ import dev.warden.server.access.AccessContext;
 import dev.warden.server.access.AccessDenied;
 import dev.warden.server.access.ActorKind;
 import dev.warden.server.problem.ResourceNotFound;
+import dev.warden.server.access.UserId;
+import dev.warden.server.tenancy.AccessGenerations;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -17,12 +20,26 @@ import org.springframework.stereotype.Service;
 @Service
 public class ConnectionAccess {
     private final ConnectionRepository connections;
+    /** Roles granted to a person (directly or through groups) per (org, access generation, connection, person). */
+    private final AccessGenerations.Scoped<Grantee, List<ConnectionRole>> granted;
 
-    public ConnectionAccess(ConnectionRepository connections) {
+    private record Grantee(UUID connection, UserId user) {}
+
+    public ConnectionAccess(ConnectionRepository connections, AccessGenerations generations) {
         this.connections = connections;
+        this.granted = generations.cache(50_000);
     }
 
+    /** The person's role now, reading the grants afresh. */
     public ConnectionRole roleOn(AccessContext context, Connection connection) {
+        return roleOn(context, connection, -1);
+    }
+
+    /**
+     * The person's role in the given access generation of the org (read by the caller in this
+     * request): the grants come from the node's cache of that generation; -1 reads them afresh.
+     */
+    public ConnectionRole roleOn(AccessContext context, Connection connection, long generation) {
         if (!connection.orgId().equals(context.orgId())) {
             return ConnectionRole.NO_ACCESS; // never reached through org-scoped reads; a second wall
         }
@@ -38,9 +55,12 @@ public class ConnectionAccess {
             return ConnectionRole.CONNECTION_ADMIN;
         }
         ConnectionRole best = connection.baseRole();
-        for (ConnectionRole granted : connections.grantsFor(context.orgId(), connection.id(), context.requireUser())) {
-            if (granted.compareTo(best) > 0) {
-                best = granted;
+        UserId user = context.requireUser();
+        List<ConnectionRole> roles = granted.get(context.orgId(), generation, new Grantee(connection.id(), user),
+                () -> List.copyOf(connections.grantsFor(context.orgId(), connection.id(), user)));
+        for (ConnectionRole role : roles) {
+            if (role.compareTo(best) > 0) {
+                best = role;
             }
         }
         return best;

@@ -1,5 +1,6 @@
 package dev.warden.server.connections;
 
+import dev.warden.server.tenancy.AccessGenerations;
 import dev.warden.semantic.policy.ConnectionRole;
 import dev.warden.server.access.OrgId;
 import dev.warden.server.access.UserId;
@@ -23,11 +24,15 @@ public class ConnectionRepository {
     private final JdbcClient jdbc;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public ConnectionRepository(JdbcClient jdbc) {
+    private final AccessGenerations generations;
+
+    public ConnectionRepository(JdbcClient jdbc, AccessGenerations generations) {
         this.jdbc = jdbc;
+        this.generations = generations;
     }
 
     void insert(Connection c) {
+        generations.changed(c.orgId());
         jdbc.sql("INSERT INTO connections (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(c.id(), c.orgId().value(), c.name(), c.type().name(), json.writeValueAsString(c.settings()),
                         c.secretKind().map(Enum::name).orElse(null), c.sealedSecret().orElse(null),
@@ -36,6 +41,7 @@ public class ConnectionRepository {
     }
 
     void update(Connection c) {
+        generations.changed(c.orgId());
         jdbc.sql("UPDATE connections SET name = ?, settings = ?, secret_kind = ?, secret_sealed = ?, base_role = ?, "
                         + "version = ?, updated_at = ? WHERE org_id = ? AND id = ?")
                 .params(c.name(), json.writeValueAsString(c.settings()), c.secretKind().map(Enum::name).orElse(null),
@@ -45,6 +51,7 @@ public class ConnectionRepository {
     }
 
     boolean delete(OrgId org, UUID id) {
+        generations.changed(org);
         return jdbc.sql("DELETE FROM connections WHERE org_id = ? AND id = ?").params(org.value(), id).update() == 1;
     }
 
@@ -77,6 +84,7 @@ public class ConnectionRepository {
     }
 
     public void replaceSealedSecret(Connection c, byte[] sealed) {
+        generations.changed(c.orgId());
         jdbc.sql("UPDATE connections SET secret_sealed = ? WHERE org_id = ? AND id = ?")
                 .params(sealed, c.orgId().value(), c.id())
                 .update();
@@ -95,6 +103,7 @@ public class ConnectionRepository {
     }
 
     void grantToUser(OrgId org, UUID connection, UserId user, ConnectionRole role) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND user_id = ?")
                 .params(org.value(), connection, user.value()).update();
         jdbc.sql("INSERT INTO connection_grants (org_id, connection_id, user_id, role) VALUES (?, ?, ?, ?)")
@@ -114,6 +123,7 @@ public class ConnectionRepository {
     }
 
     void grantToGroup(OrgId org, UUID connection, UUID group, ConnectionRole role) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND group_id = ?")
                 .params(org.value(), connection, group).update();
         jdbc.sql("INSERT INTO connection_grants (org_id, connection_id, group_id, role) VALUES (?, ?, ?, ?)")
@@ -121,11 +131,13 @@ public class ConnectionRepository {
     }
 
     boolean revokeFromUser(OrgId org, UUID connection, UserId user) {
+        generations.changed(org);
         return jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND user_id = ?")
                 .params(org.value(), connection, user.value()).update() > 0;
     }
 
     boolean revokeFromGroup(OrgId org, UUID connection, UUID group) {
+        generations.changed(org);
         return jdbc.sql("DELETE FROM connection_grants WHERE org_id = ? AND connection_id = ? AND group_id = ?")
                 .params(org.value(), connection, group).update() > 0;
     }

@@ -63,7 +63,7 @@ public final class ApiKeyAuthentication implements AuthenticationProvider, Authe
         }
         User owner = verdict.owner().orElseThrow();
         AccessContext context = new AccessContext(owner.orgId(), Optional.of(owner.id()), owner.email(),
-                owner.orgRole(), attributes.valuesOf(owner.orgId(), owner.id(), owner.email()), ActorKind.API_KEY, verdict.key().map(k -> k.id()),
+                owner.orgRole(), attributes.valuesOf(owner.orgId(), verdict.generation(), owner.id(), owner.email()), ActorKind.API_KEY, verdict.key().map(k -> k.id()),
                 credentials.requestId());
         return new WardenAuthentication(context);
     }

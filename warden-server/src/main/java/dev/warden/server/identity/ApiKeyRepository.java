@@ -1,5 +1,6 @@
 package dev.warden.server.identity;
 
+import dev.warden.server.tenancy.AccessGenerations;
 import dev.warden.server.access.OrgId;
 import dev.warden.server.access.UserId;
 import java.sql.ResultSet;
@@ -21,11 +22,15 @@ public class ApiKeyRepository {
 
     private final JdbcClient jdbc;
 
-    public ApiKeyRepository(JdbcClient jdbc) {
+    private final AccessGenerations generations;
+
+    public ApiKeyRepository(JdbcClient jdbc, AccessGenerations generations) {
         this.jdbc = jdbc;
+        this.generations = generations;
     }
 
     void insert(ApiKey k) {
+        generations.changed(k.orgId());
         jdbc.sql("INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(k.id(), k.orgId().value(), k.userId().value(), k.name(), k.lookupId(), k.secretHash(),
                         utc(k.createdAt()), k.expiresAt().map(ApiKeyRepository::utc).orElse(null), null, null)
@@ -37,6 +42,22 @@ public class ApiKeyRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM api_keys WHERE lookup_id = ?")
                 .param(lookupId)
                 .query(ApiKeyRepository::map)
+                .optional();
+    }
+
+    /** A stored key with its org's access generation, read together in the same statement. */
+    record Found(ApiKey key, long generation) {}
+
+    /**
+     * Authentication's one statement: the key (so that revocation and expiry are seen at once) and
+     * its org's access generation, which keys every cache of the request's derived data.
+     */
+    Optional<Found> findForAuthentication(String lookupId) {
+        return jdbc.sql("SELECT k.id, k.org_id, k.user_id, k.name, k.lookup_id, k.secret_hash, k.created_at, "
+                        + "k.expires_at, k.last_used_at, k.revoked_at, o.access_generation "
+                        + "FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.lookup_id = ?")
+                .param(lookupId)
+                .query((rs, n) -> new Found(map(rs, n), rs.getLong("access_generation")))
                 .optional();
     }
 
@@ -61,6 +82,7 @@ public class ApiKeyRepository {
     }
 
     boolean revoke(OrgId org, UUID id, Instant at) {
+        generations.changed(org);
         return jdbc.sql("UPDATE api_keys SET revoked_at = ? WHERE org_id = ? AND id = ? AND revoked_at IS NULL")
                 .params(utc(at), org.value(), id)
                 .update() == 1;

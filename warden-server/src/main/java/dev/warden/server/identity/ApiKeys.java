@@ -10,6 +10,7 @@ import dev.warden.server.audit.AuditLog;
 import dev.warden.server.audit.AuditRecord;
 import dev.warden.server.problem.InvalidRequest;
 import dev.warden.server.problem.ResourceNotFound;
+import dev.warden.server.tenancy.AccessGenerations;
 import dev.warden.server.tenancy.User;
 import dev.warden.server.tenancy.UserRepository;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -42,12 +44,16 @@ public class ApiKeys {
     private final UserRepository users;
     private final AuditLog audit;
     private final Clock clock;
+    /** Key owners by (org, access generation): disabling or removing a person moves the generation. */
+    private final AccessGenerations.Scoped<UserId, Optional<User>> owners;
 
-    public ApiKeys(ApiKeyRepository keys, UserRepository users, AuditLog audit, Clock clock) {
+    public ApiKeys(ApiKeyRepository keys, UserRepository users, AuditLog audit, Clock clock,
+                   AccessGenerations generations) {
         this.keys = keys;
         this.users = users;
         this.audit = audit;
         this.clock = clock;
+        this.owners = generations.cache(10_000);
     }
 
     /** A new key with its secret text: the only moment the secret exists outside the caller's hands. */
@@ -121,24 +127,36 @@ public class ApiKeys {
     /** Why a presented key was refused. Logged and audited; never told to the caller. */
     public enum Refusal { MALFORMED, UNKNOWN, WRONG_SECRET, REVOKED, EXPIRED, OWNER_DISABLED, OWNER_GONE }
 
-    /** The result of presenting a key: the owner and key, or why not. */
-    public record Verdict(Optional<User> owner, Optional<ApiKey> key, Optional<Refusal> refusal) {}
+    /**
+     * The result of presenting a key: the owner and key, or why not; and the org's access
+     * generation read with the key (-1 when refused), for the request's caches.
+     */
+    public record Verdict(Optional<User> owner, Optional<ApiKey> key, Optional<Refusal> refusal, long generation) {
+        public Verdict(Optional<User> owner, Optional<ApiKey> key, Optional<Refusal> refusal) {
+            this(owner, key, refusal, -1);
+        }
+    }
 
     /**
-     * Checks a presented key. Runs on every API request, so it is one indexed read, a hash and a
-     * constant-time comparison, plus a write at most once a minute per key. Refusals for a key
-     * that exists are audited in that key's org.
+     * Checks a presented key. Runs on every API request, so it is one indexed read (the key and
+     * its org's access generation, in one statement: revocation and expiry are seen at once), a
+     * hash and a constant-time comparison, plus a write at most once a minute per key. The owner
+     * comes from a cache keyed by the generation, which moves when a person is disabled or
+     * removed. Refusals for a key that exists are audited in that key's org. No transaction of
+     * its own: the statements are single reads and a single touch.
      */
+    @Transactional(propagation = Propagation.SUPPORTS)
     public Verdict authenticate(String presented, String requestId) {
         Optional<ApiKeyToken> token = ApiKeyToken.parse(presented);
         if (token.isEmpty()) {
             return refused(Refusal.MALFORMED);
         }
-        Optional<ApiKey> stored = keys.findByLookupId(token.get().lookupId());
+        Optional<ApiKeyRepository.Found> stored = keys.findForAuthentication(token.get().lookupId());
         if (stored.isEmpty()) {
             return refused(Refusal.UNKNOWN);
         }
-        ApiKey key = stored.get();
+        ApiKey key = stored.get().key();
+        long generation = stored.get().generation();
         Instant now = clock.instant();
         Refusal refusal = null;
         Optional<User> owner = Optional.empty();
@@ -149,7 +167,7 @@ public class ApiKeys {
         } else if (key.state(now) == ApiKey.State.EXPIRED) {
             refusal = Refusal.EXPIRED;
         } else {
-            owner = users.find(key.orgId(), key.userId());
+            owner = owners.get(key.orgId(), generation, key.userId(), () -> users.find(key.orgId(), key.userId()));
             if (owner.isEmpty()) {
                 refusal = Refusal.OWNER_GONE;
             } else if (owner.get().disabled()) {
@@ -171,7 +189,7 @@ public class ApiKeys {
         if (key.lastUsedAt().map(t -> t.plus(TOUCH_INTERVAL).isBefore(now)).orElse(true)) {
             keys.touch(key.id(), now);
         }
-        return new Verdict(owner, Optional.of(key), Optional.empty());
+        return new Verdict(owner, Optional.of(key), Optional.empty(), generation);
     }
 
     private static Verdict refused(Refusal refusal) {

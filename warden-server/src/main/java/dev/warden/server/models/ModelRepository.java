@@ -1,5 +1,6 @@
 package dev.warden.server.models;
 
+import dev.warden.server.tenancy.AccessGenerations;
 import dev.warden.server.access.OrgId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,11 +23,15 @@ public class ModelRepository {
 
     private final JdbcClient jdbc;
 
-    public ModelRepository(JdbcClient jdbc) {
+    private final AccessGenerations generations;
+
+    public ModelRepository(JdbcClient jdbc, AccessGenerations generations) {
         this.jdbc = jdbc;
+        this.generations = generations;
     }
 
     void insert(ModelRecord m) {
+        generations.changed(m.orgId());
         jdbc.sql("INSERT INTO models (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(m.id(), m.orgId().value(), m.connectionId(), m.name(), m.activeVersion().orElse(null),
                         m.cacheTtlSeconds(), utc(m.createdAt()), utc(m.updatedAt()))
@@ -54,6 +59,7 @@ public class ModelRepository {
     }
 
     void activate(OrgId org, UUID id, int version, Instant at) {
+        generations.changed(org);
         jdbc.sql("UPDATE models SET active_version = ?, updated_at = ? WHERE org_id = ? AND id = ?")
                 .params(version, utc(at), org.value(), id).update();
     }
@@ -64,6 +70,7 @@ public class ModelRepository {
     }
 
     void insertVersion(OrgId org, UUID model, Version v) {
+        generations.changed(org);
         jdbc.sql("INSERT INTO model_versions (org_id, model_id, version, yaml, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .params(org.value(), model, v.version(), v.yaml(), v.createdBy(), utc(v.createdAt())).update();
     }
@@ -85,9 +92,11 @@ public class ModelRepository {
 
     private static ModelRecord map(ResultSet rs, int n) throws SQLException {
         int active = rs.getInt("active_version");
+        // wasNull right after its own read: it answers for the last column read, whichever that is.
+        Optional<Integer> activeVersion = rs.wasNull() ? Optional.empty() : Optional.of(active);
         return new ModelRecord(rs.getObject("id", UUID.class), new OrgId(rs.getObject("org_id", UUID.class)),
                 rs.getObject("connection_id", UUID.class), rs.getString("name"),
-                rs.wasNull() ? Optional.empty() : Optional.of(active), rs.getInt("cache_ttl_seconds"),
+                activeVersion, rs.getInt("cache_ttl_seconds"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }

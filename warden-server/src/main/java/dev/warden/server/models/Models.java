@@ -19,6 +19,7 @@ import dev.warden.server.connections.ConnectionRepository;
 import dev.warden.server.problem.Conflict;
 import dev.warden.server.problem.InvalidRequest;
 import dev.warden.server.problem.ResourceNotFound;
+import dev.warden.server.tenancy.AccessGenerations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -53,15 +55,20 @@ public class Models {
     private final AuditLog audit;
     private final Clock clock;
     private final Cache<LoadedKey, SemanticModel> loaded = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final AccessGenerations generations;
+    /** The active models per (org, access generation): uploads, activations and connection changes move it. */
+    private final AccessGenerations.Scoped<String, List<Active>> activeByGeneration;
 
     public Models(ModelRepository models, ConnectionRepository connections, ConnectionAccess access,
-                  UserAttributes attributes, AuditLog audit, Clock clock) {
+                  UserAttributes attributes, AuditLog audit, Clock clock, AccessGenerations generations) {
         this.models = models;
         this.connections = connections;
         this.access = access;
         this.attributes = attributes;
         this.audit = audit;
         this.clock = clock;
+        this.generations = generations;
+        this.activeByGeneration = generations.cache(1_000);
     }
 
     public record NewModel(String name, UUID connectionId) {}
@@ -154,8 +161,21 @@ public class Models {
     }
 
     /** Every active model of the org with its connection, loaded (each version parsed once). */
-    @Transactional(readOnly = true)
+    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
     public List<Active> active(OrgId org) {
+        return active(org, generations.current(org));
+    }
+
+    /**
+     * The active models in the given generation of the org (read by the caller in this request),
+     * from the node's cache or read afresh. The list is immutable.
+     */
+    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
+    public List<Active> active(OrgId org, long generation) {
+        return activeByGeneration.get(org, generation, "", () -> List.copyOf(readActive(org)));
+    }
+
+    private List<Active> readActive(OrgId org) {
         List<Active> result = new ArrayList<>();
         for (ModelRecord m : models.list(org)) {
             if (m.activeVersion().isEmpty()) {

@@ -91,16 +91,23 @@ public class QueryService {
         return prepare(context, query, java.util.Optional.empty());
     }
 
+    /**
+     * Reads the org and its access generation (one statement), then the active models, the
+     * person's role and the attribute defaults of that generation, from the node's caches unless
+     * something changed since (see {@link dev.warden.server.tenancy.AccessGenerations}).
+     */
     public Prepared prepare(AccessContext context, Query query, java.util.Optional<AccessContext> viewer) {
-        Models.Active model = resolve(context, query);
-        ConnectionRole role = access.roleOn(context, model.connection());
+        Tenants.OrgNow now = tenants.now(context.orgId()).orElseThrow();
+        Org org = now.org();
+        long generation = now.generation();
+        Models.Active model = resolve(context, query, generation);
+        ConnectionRole role = access.roleOn(context, model.connection(), generation);
         if (!role.mayQuery()) {
             throw new QueryFailure(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                     "Your role on this connection (" + role + ") cannot run ad-hoc queries.");
         }
-        Org org = tenants.find(context.orgId()).orElseThrow();
         ZoneId zone = query.timezone().orElse(org.timezone().map(ZoneId::of).orElse(ZoneId.of("UTC")));
-        Policy policy = policy(context, role);
+        Policy policy = policy(context, role, generation);
         Compilation compilation = QueryCompiler.compile(model.model(), query.withDefaultTimezone(zone), policy,
                 model.connection().type().dialect(), org.rowLimit());
         return switch (compilation) {
@@ -113,22 +120,24 @@ public class QueryService {
     /** Why the query compiles or not for this person; {@code needModeler} for people explaining themselves. */
     public dev.warden.semantic.compile.QueryExplainer.Explanation explain(AccessContext context, Query query,
                                                                         boolean needModeler) {
-        Models.Active model = resolve(context, query);
-        ConnectionRole role = access.roleOn(context, model.connection());
+        long generation = tenants.now(context.orgId()).orElseThrow().generation();
+        Models.Active model = resolve(context, query, generation);
+        ConnectionRole role = access.roleOn(context, model.connection(), generation);
         if (needModeler && !role.atLeast(ConnectionRole.MODELER)) {
             throw new QueryFailure(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                     "Explaining queries needs the MODELER role on this connection; you have " + role + ".");
         }
-        return dev.warden.semantic.compile.QueryExplainer.explain(model.model(), query, policy(context, role));
+        return dev.warden.semantic.compile.QueryExplainer.explain(model.model(), query, policy(context, role, generation));
     }
 
-    private Policy policy(AccessContext context, ConnectionRole role) {
-        return new Policy(context.attributes(), attributes.defaultsFor(context.orgId(), context.attributes()), role);
+    private Policy policy(AccessContext context, ConnectionRole role, long generation) {
+        return new Policy(context.attributes(), attributes.defaultsFor(context.orgId(), generation, context.attributes()),
+                role);
     }
 
     /** The one active model that defines the topic and that the person can see at all. */
-    private Models.Active resolve(AccessContext context, Query query) {
-        List<Models.Active> active = models.active(context.orgId());
+    private Models.Active resolve(AccessContext context, Query query, long generation) {
+        List<Models.Active> active = models.active(context.orgId(), generation);
         if (active.isEmpty()) {
             throw new QueryFailure(HttpStatus.CONFLICT, "no-active-model", "No active model",
                     "This org has no active model yet: a modeler uploads and activates one first.");
@@ -136,7 +145,7 @@ public class QueryService {
         List<Models.Active> candidates = new ArrayList<>();
         for (Models.Active a : active) {
             if (a.model().topic(query.topic()).isPresent()
-                    && access.roleOn(context, a.connection()) != ConnectionRole.NO_ACCESS) {
+                    && access.roleOn(context, a.connection(), generation) != ConnectionRole.NO_ACCESS) {
                 candidates.add(a);
             }
         }
@@ -212,12 +221,13 @@ public class QueryService {
     /** The topics, views and fields this person may query, across the org's active models. */
     public List<VisibleMetadata.VisibleTopic> topics(AccessContext context) {
         List<VisibleMetadata.VisibleTopic> topics = new ArrayList<>();
-        for (Models.Active a : models.active(context.orgId())) {
-            ConnectionRole role = access.roleOn(context, a.connection());
+        long generation = tenants.now(context.orgId()).orElseThrow().generation();
+        for (Models.Active a : models.active(context.orgId(), generation)) {
+            ConnectionRole role = access.roleOn(context, a.connection(), generation);
             if (!role.mayQuery()) {
                 continue;
             }
-            Policy policy = policy(context, role);
+            Policy policy = policy(context, role, generation);
             topics.addAll(VisibleMetadata.of(a.model(), policy).topics());
         }
         return topics;

@@ -19,11 +19,15 @@ import org.springframework.stereotype.Repository;
 public class GroupRepository {
     private final JdbcClient jdbc;
 
-    public GroupRepository(JdbcClient jdbc) {
+    private final AccessGenerations generations;
+
+    public GroupRepository(JdbcClient jdbc, AccessGenerations generations) {
         this.jdbc = jdbc;
+        this.generations = generations;
     }
 
     public void insert(Group g) {
+        generations.changed(g.orgId());
         jdbc.sql("INSERT INTO user_groups (id, org_id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .params(g.id(), g.orgId().value(), g.name(), g.description(), utc(g.createdAt()), utc(g.updatedAt()))
                 .update();
@@ -31,6 +35,7 @@ public class GroupRepository {
     }
 
     public void update(Group g) {
+        generations.changed(g.orgId());
         jdbc.sql("UPDATE user_groups SET name = ?, description = ?, updated_at = ? WHERE org_id = ? AND id = ?")
                 .params(g.name(), g.description(), utc(g.updatedAt()), g.orgId().value(), g.id())
                 .update();
@@ -38,6 +43,7 @@ public class GroupRepository {
     }
 
     public boolean delete(OrgId org, UUID id) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM group_members WHERE org_id = ? AND group_id = ?").params(org.value(), id).update();
         return jdbc.sql("DELETE FROM user_groups WHERE org_id = ? AND id = ?").params(org.value(), id).update() == 1;
     }
@@ -99,6 +105,7 @@ public class GroupRepository {
     }
 
     private void replaceMembers(OrgId org, UUID group, List<UserId> members) {
+        generations.changed(org);
         jdbc.sql("DELETE FROM group_members WHERE org_id = ? AND group_id = ?").params(org.value(), group).update();
         for (UserId member : members) {
             jdbc.sql("INSERT INTO group_members (org_id, group_id, user_id) VALUES (?, ?, ?)")

@@ -31,6 +31,14 @@ public class OrgRepository {
                 .optional();
     }
 
+    /** The org and its access generation, in one statement: what a query reads about its org. */
+    public Optional<Tenants.OrgNow> findWithGeneration(OrgId id) {
+        return jdbc.sql("SELECT id, slug, name, row_limit, timezone, created_at, access_generation FROM orgs WHERE id = ?")
+                .param(id.value())
+                .query((rs, n) -> new Tenants.OrgNow(map(rs), rs.getLong("access_generation")))
+                .optional();
+    }
+
     public Optional<Org> findBySlug(String slug) {
         return jdbc.sql("SELECT id, slug, name, row_limit, timezone, created_at FROM orgs WHERE slug = ?")
                 .param(slug)

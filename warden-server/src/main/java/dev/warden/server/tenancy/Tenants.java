@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Creating orgs: a deployment-level act (bootstrap command, demo), never an API of any org. */
@@ -51,6 +52,15 @@ public class Tenants {
     @Transactional(readOnly = true)
     public Optional<Org> find(OrgId id) {
         return orgs.findById(id);
+    }
+
+    /** An org as it is now, with its access generation (see {@link AccessGenerations}). */
+    public record OrgNow(Org org, long generation) {}
+
+    /** The org and its access generation, read in one statement and without a transaction of its own. */
+    @Transactional(readOnly = true, propagation = Propagation.SUPPORTS)
+    public Optional<OrgNow> now(OrgId id) {
+        return orgs.findWithGeneration(id);
     }
 
     /** Creates an org, its audit chain and its first admin, in one transaction. */

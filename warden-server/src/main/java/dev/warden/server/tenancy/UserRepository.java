@@ -20,11 +20,15 @@ public class UserRepository {
 
     private final JdbcClient jdbc;
 
-    public UserRepository(JdbcClient jdbc) {
+    private final AccessGenerations generations;
+
+    public UserRepository(JdbcClient jdbc, AccessGenerations generations) {
         this.jdbc = jdbc;
+        this.generations = generations;
     }
 
     public void insert(User u) {
+        generations.changed(u.orgId());
         jdbc.sql("INSERT INTO users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(u.id().value(), u.orgId().value(), u.email(), u.displayName(), u.orgRole().name(),
                         u.disabled(), utc(u.createdAt()), utc(u.updatedAt()))
@@ -32,6 +36,7 @@ public class UserRepository {
     }
 
     public void update(User u) {
+        generations.changed(u.orgId());
         jdbc.sql("UPDATE users SET display_name = ?, org_role = ?, disabled = ?, updated_at = ? WHERE org_id = ? AND id = ?")
                 .params(u.displayName(), u.orgRole().name(), u.disabled(), utc(u.updatedAt()), u.orgId().value(),
                         u.id().value())
@@ -39,6 +44,7 @@ public class UserRepository {
     }
 
     public boolean delete(OrgId org, UserId id) {
+        generations.changed(org);
         return jdbc.sql("DELETE FROM users WHERE org_id = ? AND id = ?").params(org.value(), id.value()).update() == 1;
     }
 
