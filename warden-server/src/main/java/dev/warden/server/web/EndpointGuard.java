@@ -28,14 +28,11 @@ final class EndpointGuard implements HandlerInterceptor {
     private final CurrentAccess access;
     private final AuditLog audit;
     private final ProblemResponses problems;
-    private final dev.warden.server.support.SupportAccess support;
 
-    EndpointGuard(CurrentAccess access, AuditLog audit, ProblemResponses problems,
-                  dev.warden.server.support.SupportAccess support) {
+    EndpointGuard(CurrentAccess access, AuditLog audit, ProblemResponses problems) {
         this.access = access;
         this.audit = audit;
         this.problems = problems;
-        this.support = support;
     }
 
     @Override
@@ -70,10 +67,6 @@ final class EndpointGuard implements HandlerInterceptor {
             return true;
         }
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-        if (context.actorKind() == dev.warden.server.access.ActorKind.OPERATOR) {
-            // afterCompletion does not run for a refused handler: record the support request here
-            support.record(context, request.getMethod(), pattern == null ? request.getRequestURI() : pattern.toString(), 403);
-        }
         audit.appendAlone(context.orgId(), AuditRecord.of(AuditActor.of(context), "access.denied")
                 .outcome(AuditRecord.Outcome.DENIED).requestId(context.requestId())
                 .details(Map.of("permission", requires.value().name(), "method", request.getMethod(),
@@ -82,16 +75,5 @@ final class EndpointGuard implements HandlerInterceptor {
         problems.write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                 decision.reason()));
         return false;
-    }
-
-    /** Every operator request, allowed or refused, becomes one support event in the org's log. */
-    @Override
-    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
-        Object context = request.getAttribute(RequestLog.CONTEXT_ATTRIBUTE);
-        if (context instanceof AccessContext c && c.actorKind() == dev.warden.server.access.ActorKind.OPERATOR) {
-            Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-            support.record(c, request.getMethod(), pattern == null ? request.getRequestURI() : pattern.toString(),
-                    response.getStatus());
-        }
     }
 }

@@ -30,6 +30,12 @@ public final class RequestLog extends OncePerRequestFilter {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("warden.access");
 
+    private final dev.warden.server.support.SupportAccess support;
+
+    RequestLog(dev.warden.server.support.SupportAccess support) {
+        this.support = support;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -44,6 +50,13 @@ public final class RequestLog extends OncePerRequestFilter {
             long micros = (System.nanoTime() - started) / 1_000;
             Object context = request.getAttribute(CONTEXT_ATTRIBUTE);
             String who = context instanceof AccessContext c ? c.actorKind() + " org=" + c.orgId() : "anonymous";
+            if (context instanceof AccessContext c && c.actorKind() == dev.warden.server.access.ActorKind.OPERATOR) {
+                // Every operator request, allowed, refused or unroutable, is one support event in the org's log.
+                Object pattern = request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+                String endpoint = pattern == null || pattern.toString().equals("/**") ? request.getRequestURI()
+                        : pattern.toString();
+                support.record(c, request.getMethod(), endpoint, response.getStatus());
+            }
             ACCESS.info("{} {} {} {}ms {} request_id={}", request.getMethod(), request.getRequestURI(),
                     response.getStatus(), micros / 1000.0, who, requestId);
             MDC.remove("request_id");

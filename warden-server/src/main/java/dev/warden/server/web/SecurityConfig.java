@@ -33,10 +33,18 @@ class SecurityConfig {
     SecurityFilterChain filterChain(HttpSecurity http, ApiKeyAuthentication apiKeys, SupportAuthentication operators,
                                     ProblemResponses problems) throws Exception {
         var apiKeyFilter = new AuthenticationFilter(new ProviderManager(apiKeys), apiKeys);
-        apiKeyFilter.setSuccessHandler((request, response, authentication) -> { /* continue the chain */ });
+        // On success the chain simply continues; the context is kept on the request for the access
+        // log and for recording every operator request, whatever becomes of it afterwards.
+        org.springframework.security.web.authentication.AuthenticationSuccessHandler keepContext =
+                (request, response, authentication) -> {
+                    if (authentication instanceof dev.warden.server.access.WardenAuthentication warden) {
+                        request.setAttribute(RequestLog.CONTEXT_ATTRIBUTE, warden.context());
+                    }
+                };
+        apiKeyFilter.setSuccessHandler(keepContext);
         apiKeyFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
         var operatorFilter = new AuthenticationFilter(new ProviderManager(operators), operators);
-        operatorFilter.setSuccessHandler((request, response, authentication) -> { /* continue the chain */ });
+        operatorFilter.setSuccessHandler(keepContext);
         operatorFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
 
         http

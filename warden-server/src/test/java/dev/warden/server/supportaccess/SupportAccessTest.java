@@ -197,7 +197,7 @@ class SupportAccessTest extends ApiTest {
     }
 
     @Test
-    void everyOperatorRequestIsInTheOrgsAuditLogWithIdentityGrantAndReasonAndNowhereElse() {
+    void everyOperatorRequestIsInTheOrgsAuditLogWithIdentityGrantAndReasonAndNowhereElse() throws InterruptedException {
         DemoOrg org = demoOrg();
         DemoOrg other = demoOrg();
         String grant = grant(org, "METADATA", 24, List.of());
@@ -205,8 +205,16 @@ class SupportAccessTest extends ApiTest {
         api().get(token, "/api/v1/users");
         api().get(token, "/api/v1/models");
         api().get(token, "/api/v1/api-keys"); // refused, and recorded too
+        api().get(token, "/api/v1/no-such-thing"); // unroutable, and recorded too
+        api().send(token, "DELETE", "/api/v1/me", null, null); // wrong method, and recorded too
+        // recorded when each request ends, which can be just after its response reached us: wait a little
         JsonNode events = api().get(org.admin(), "/api/v1/audit-events?action=support.request").json().path("events");
-        assertThat(events).hasSize(3);
+        for (int i = 0; i < 100 && events.size() < 5; i++) {
+            Thread.sleep(20);
+            events = api().get(org.admin(), "/api/v1/audit-events?action=support.request").json().path("events");
+        }
+        assertThat(events).hasSize(5);
+        assertThat(events.findValuesAsString("endpoint")).contains("/api/v1/no-such-thing");
         for (JsonNode e : events) {
             assertThat(e.path("actor").path("kind").asString()).isEqualTo("OPERATOR");
             assertThat(e.path("actor").path("id").asString()).isEqualTo("alice");
