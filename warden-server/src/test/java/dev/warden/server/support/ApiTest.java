@@ -18,6 +18,8 @@ import org.springframework.test.context.ContextConfiguration;
         "warden.data-dir=target/test-data",
         // the tests' warehouses (PostgreSQL, MariaDB) run on this machine's loopback
         "warden.connections.allow-loopback=true",
+        // in the PostgreSQL run, the tests' warehouses live on the metadata store's own server
+        "warden.connections.allow-metadata-store-server=true",
         "warden.demo.enabled=false",
         // two operators for the support-access tests; their keys are in SupportKeys
         "warden.support.operators=alice=373ee678638ff670e2f8537379c56d3cba49574e1953d45bdbd745e35bd5e2cc,"

@@ -46,7 +46,8 @@ final class WarehousePools {
     HikariDataSource pool(Connection connection) {
         if (connection.type().networked()) {
             // Every checkout path starts here, so a host that now resolves elsewhere is refused.
-            hosts.check(connection.settings().host().orElseThrow());
+            hosts.check(connection.settings().host().orElseThrow(), connection.settings().port()
+                    .orElse(connection.type() == dev.warden.server.connections.ConnectionType.MYSQL ? 3306 : 5432));
         }
         Pool current = pools.compute(connection.id(), (id, existing) -> {
             if (existing != null && existing.version() == connection.version()) {
@@ -80,7 +81,8 @@ final class WarehousePools {
      */
     java.sql.Connection open(Connection connection) throws java.sql.SQLException {
         if (connection.type().networked()) {
-            hosts.check(connection.settings().host().orElseThrow());
+            hosts.check(connection.settings().host().orElseThrow(), connection.settings().port()
+                    .orElse(connection.type() == dev.warden.server.connections.ConnectionType.MYSQL ? 3306 : 5432));
         }
         HikariConfig config = config(connection);
         java.sql.Connection jdbc = java.sql.DriverManager.getConnection(config.getJdbcUrl(),
