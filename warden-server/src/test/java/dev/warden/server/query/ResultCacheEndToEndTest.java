@@ -11,12 +11,9 @@ import dev.warden.server.support.Api;
 import dev.warden.server.support.ApiTest;
 import dev.warden.server.support.Fixtures;
 import dev.warden.server.support.QueryFixtures;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +21,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-
 /**
  * The result cache, end to end: a repeated query is a hit; a person with other attributes, or
  * the same query in another org, never gets someone else's entry; {@code "cache": false}
@@ -32,26 +28,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * and the on-disk tier holds no plaintext of the results it keeps.
  */
 class ResultCacheEndToEndTest extends ApiTest {
-    private static final String MODEL = """
-            connection: wh
-            default_topic_access_filters:
-              - field: items.region
-                user_attribute: region
-                values_for_unfiltered: [all]
-            views:
-              items:
-                table: main.items
-                primary_key: id
-                dimensions:
-                  id: { type: number, hidden: true }
-                  region: { type: string }
-                  label: { type: string }
-                measures:
-                  count: { type: count }
-            topics:
-              items:
-                base_view: items
-            """;
     private static final Map<String, Object> QUERY = QueryFixtures.query("items",
             List.of("items.region", "items.label", "items.count"),
             "sorts", List.of(Map.of("field", "items.label", "direction", "asc")));
@@ -62,16 +38,9 @@ class ResultCacheEndToEndTest extends ApiTest {
     Connections connections;
 
     /** A small warehouse whose labels carry a token found nowhere else. */
-    private static String warehouse(String token) throws SQLException, IOException {
-        String relative = "e2e/cache_" + token.toLowerCase() + ".duckdb";
-        Path file = QueryFixtures.WAREHOUSES.resolve(relative);
-        Files.createDirectories(file.getParent());
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("CREATE TABLE main.items (id INTEGER, region VARCHAR, label VARCHAR)");
-            s.execute("INSERT INTO main.items VALUES (1, 'north', 'NORTH-" + token + "'), (2, 'north', 'NORTH-" + token
-                    + "'), (3, 'south', 'SOUTH-" + token + "')");
-        }
-        return relative;
+    private static String warehouse(String token) {
+        return QueryFixtures.itemsWarehouse("cache_" + token.toLowerCase(), "NORTH-" + token, "NORTH-" + token,
+                "SOUTH-" + token);
     }
 
     private record Org(Fixtures.TestOrg org, String connection) {}
@@ -79,7 +48,7 @@ class ResultCacheEndToEndTest extends ApiTest {
     private Org org(QueryFixtures q, String path) {
         Fixtures.TestOrg org = q.org("region");
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", path));
-        q.model(org, connection, "items", MODEL);
+        q.model(org, connection, "items", QueryFixtures.ITEMS_MODEL);
         return new Org(org, connection);
     }
 

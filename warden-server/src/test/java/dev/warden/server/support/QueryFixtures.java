@@ -230,6 +230,56 @@ public final class QueryFixtures {
         }
     }
 
+    /**
+     * The "items" model the small end-to-end suites share: one view over {@link #itemsWarehouse},
+     * a default row filter on {@code items.region} by the user attribute {@code region} ("all"
+     * lifts it), and one topic.
+     */
+    public static final String ITEMS_MODEL = """
+            connection: wh
+            default_topic_access_filters:
+              - field: items.region
+                user_attribute: region
+                values_for_unfiltered: [all]
+            views:
+              items:
+                table: main.items
+                primary_key: id
+                dimensions:
+                  id: { type: number, hidden: true }
+                  region: { type: string }
+                  label: { type: string }
+                measures:
+                  count: { type: count }
+            topics:
+              items:
+                base_view: items
+            """;
+
+    /**
+     * A fresh three-row DuckDB warehouse for {@link #ITEMS_MODEL} (two north items, one south),
+     * labelled with {@code labels[0..2]}; returns its path relative to {@link #WAREHOUSES}.
+     */
+    public static String itemsWarehouse(String name, String... labels) {
+        String relative = "e2e/" + name + ".duckdb";
+        Path file = WAREHOUSES.resolve(relative);
+        try {
+            Files.createDirectories(file.getParent());
+            try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+                s.execute("CREATE TABLE main.items (id INTEGER, region VARCHAR, label VARCHAR)");
+                try (var insert = c.prepareStatement("INSERT INTO main.items VALUES (1, 'north', ?), (2, 'north', ?), (3, 'south', ?)")) {
+                    for (int i = 0; i < 3; i++) {
+                        insert.setString(i + 1, labels[i]);
+                    }
+                    insert.executeUpdate();
+                }
+            }
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("could not create the test warehouse " + relative, e);
+        }
+        return relative;
+    }
+
     /** A demo org ("acme" or "globex") in a fresh test org: connection, model, people, roles, attributes. */
     public DemoOrg demoOrg(String which) {
         ensureDemoWarehouse();

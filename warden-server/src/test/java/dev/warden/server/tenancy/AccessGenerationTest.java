@@ -13,9 +13,6 @@ import dev.warden.server.support.Api;
 import dev.warden.server.support.ApiTest;
 import dev.warden.server.support.Fixtures;
 import dev.warden.server.support.QueryFixtures;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-
 /**
  * The access generation: every change that decides access moves the org's generation in the
  * same transaction; the node-local caches of derived data (attribute values, defaults, active
@@ -35,26 +31,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and a transaction that changes access and rolls back never leaves what it saw in a cache.
  */
 class AccessGenerationTest extends ApiTest {
-    private static final String MODEL = """
-            connection: wh
-            default_topic_access_filters:
-              - field: items.region
-                user_attribute: region
-                values_for_unfiltered: [all]
-            views:
-              items:
-                table: main.items
-                primary_key: id
-                dimensions:
-                  id: { type: number, hidden: true }
-                  region: { type: string }
-                  label: { type: string }
-                measures:
-                  count: { type: count }
-            topics:
-              items:
-                base_view: items
-            """;
     private static final Map<String, Object> QUERY = QueryFixtures.query("items",
             List.of("items.region", "items.count"), "sorts", List.of(Map.of("field", "items.region", "direction", "asc")));
     private static final List<List<String>> NORTH = List.of(List.of("north", "2"));
@@ -76,18 +52,13 @@ class AccessGenerationTest extends ApiTest {
     private record Setup(QueryFixtures q, Fixtures.TestOrg org, String connection, String model, Fixtures.Person north) {}
 
     private Setup setup() throws Exception {
-        String relative = "e2e/generation_" + UUID.randomUUID().toString().substring(0, 8) + ".duckdb";
-        Path file = QueryFixtures.WAREHOUSES.resolve(relative);
-        Files.createDirectories(file.getParent());
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("CREATE TABLE main.items (id INTEGER, region VARCHAR, label VARCHAR)");
-            s.execute("INSERT INTO main.items VALUES (1, 'north', 'a'), (2, 'north', 'b'), (3, 'south', 'c')");
-        }
+        String relative = QueryFixtures.itemsWarehouse("generation_" + UUID.randomUUID().toString().substring(0, 8),
+                "a", "b", "c");
         QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
         Fixtures.TestOrg org = q.org("region");
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", relative,
                 "base_role", "NO_ACCESS"));
-        String model = q.model(org, connection, "items", MODEL);
+        String model = q.model(org, connection, "items", QueryFixtures.ITEMS_MODEL);
         Fixtures.Person north = q.person(org, OrgRole.MEMBER, Map.of("region", List.of("north")));
         q.grant(org, connection, north, ConnectionRole.QUERIER);
         return new Setup(q, org, connection, model, north);
