@@ -167,7 +167,8 @@ public class AttributeAdministration {
         }
     }
 
-    private static List<String> validValues(AttributeRepository.Definition d, List<String> values) {
+    /** The values, checked against the definition (count, length, type), without duplicates; or InvalidRequest. */
+    public static List<String> validValues(AttributeRepository.Definition d, List<String> values) {
         if (values.size() > MAX_VALUES) {
             throw new InvalidRequest("at most " + MAX_VALUES + " values");
         }

@@ -104,14 +104,64 @@ public class GroupRepository {
                 .list();
     }
 
+    /**
+     * Makes the group's members exactly {@code members}: removes the others, adds the missing ones
+     * as the admin's. A member who stays keeps the membership's source (admin or identity provider).
+     */
     private void replaceMembers(OrgId org, UUID group, List<UserId> members) {
         generations.changed(org);
-        jdbc.sql("DELETE FROM group_members WHERE org_id = ? AND group_id = ?").params(org.value(), group).update();
-        for (UserId member : members) {
-            jdbc.sql("INSERT INTO group_members (org_id, group_id, user_id) VALUES (?, ?, ?)")
-                    .params(org.value(), group, member.value())
-                    .update();
+        java.util.Set<UserId> wanted = new java.util.LinkedHashSet<>(members);
+        List<UserId> current = members(org, group);
+        for (UserId existing : current) {
+            if (!wanted.remove(existing)) {
+                removeMember(org, group, existing);
+            }
         }
+        for (UserId member : wanted) {
+            addMember(org, group, member, ADMIN);
+        }
+    }
+
+    /** A membership an admin made; sign-in never removes it. */
+    public static final String ADMIN = "admin";
+    /** A membership the identity provider asserted at sign-in; the next sign-in may remove it. */
+    public static final String IDP = "idp";
+
+    /** This org's groups with exactly these names, name to id. Names of no group are left out. */
+    public Map<String, UUID> idsByName(OrgId org, Collection<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, UUID> found = new LinkedHashMap<>();
+        jdbc.sql("SELECT name, id FROM user_groups WHERE org_id = :org AND name IN (:names)")
+                .param("org", org.value()).param("names", List.copyOf(names))
+                .query(rs -> {
+                    found.put(rs.getString(1), rs.getObject(2, UUID.class));
+                });
+        return found;
+    }
+
+    /** The person's memberships: group id to who made it ({@link #ADMIN} or {@link #IDP}). */
+    public Map<UUID, String> membershipsOf(OrgId org, UserId user) {
+        Map<UUID, String> found = new LinkedHashMap<>();
+        jdbc.sql("SELECT group_id, source FROM group_members WHERE org_id = ? AND user_id = ?")
+                .params(org.value(), user.value())
+                .query(rs -> {
+                    found.put(rs.getObject(1, UUID.class), rs.getString(2));
+                });
+        return found;
+    }
+
+    public void addMember(OrgId org, UUID group, UserId user, String source) {
+        generations.changed(org);
+        jdbc.sql("INSERT INTO group_members (org_id, group_id, user_id, source) VALUES (?, ?, ?, ?)")
+                .params(org.value(), group, user.value(), source).update();
+    }
+
+    public void removeMember(OrgId org, UUID group, UserId user) {
+        generations.changed(org);
+        jdbc.sql("DELETE FROM group_members WHERE org_id = ? AND group_id = ? AND user_id = ?")
+                .params(org.value(), group, user.value()).update();
     }
 
     private static OffsetDateTime utc(java.time.Instant instant) {

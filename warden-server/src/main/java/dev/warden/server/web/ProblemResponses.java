@@ -29,6 +29,11 @@ public final class ProblemResponses implements AuthenticationEntryPoint, AccessD
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (e instanceof dev.warden.server.identity.session.SessionAuthentication.CsrfRefused) {
+            write(request, response, Problems.problem(HttpStatus.FORBIDDEN, "csrf-token", "Missing or wrong CSRF token",
+                    "A change made with a browser session needs the session's CSRF token in the X-CSRF-Token header."));
+            return;
+        }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"warden\"");
         write(request, response, Problems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Not authenticated",
                 "This needs a valid API key (Authorization: Bearer wdn_...) or a signed-in session."));

@@ -1,6 +1,8 @@
 package dev.warden.server.web;
 
 import dev.warden.server.identity.ApiKeyAuthentication;
+import dev.warden.server.identity.session.SessionAuthentication;
+import dev.warden.server.identity.session.SessionCookies;
 import dev.warden.server.support.OperatorAuthentication;
 import dev.warden.server.support.SupportAuthentication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -13,15 +15,13 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
  * The one filter chain. Authentication happens first, for every request; what nothing permits
- * is denied. The API is authenticated by API key (bearer) for now; browser sessions (OIDC, SAML),
- * SCIM tokens, embed and operator sessions slot in as further providers and converters beside it.
- *
- * <p>CSRF protection is off because no request is authenticated by a cookie yet: a bearer key is
- * never sent by a browser on its own. It comes back on with browser sessions.
+ * is denied. The org API takes an API key or support session (bearer), or a browser session
+ * (cookie, only without an Authorization header); the operator API takes operator credentials.
  */
 @Configuration
 @ConditionalOnWebApplication
@@ -31,6 +31,7 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ApiKeyAuthentication apiKeys, SupportAuthentication operators,
+                                    SessionAuthentication browserSessions, SessionCookies cookies,
                                     ProblemResponses problems) throws Exception {
         var apiKeyFilter = new AuthenticationFilter(new ProviderManager(apiKeys), apiKeys);
         // On success the chain simply continues; the context is kept on the request for the access
@@ -47,7 +48,16 @@ class SecurityConfig {
         operatorFilter.setSuccessHandler(keepContext);
         operatorFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
 
+        // A browser session counts for the org API only; the sign-in pages read it themselves.
+        var sessionFilter = new AuthenticationFilter(new ProviderManager(browserSessions), browserSessions);
+        sessionFilter.setRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher("/api/**"));
+        sessionFilter.setSuccessHandler(keepContext);
+        sessionFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+
         http
+                // Spring's CSRF filter is off: a bearer credential is never sent by a browser on its
+                // own, and cookie-authenticated writes are checked by SessionAuthentication (the
+                // session's own token in X-CSRF-Token) and by sign-out (its form field).
                 .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
@@ -57,8 +67,12 @@ class SecurityConfig {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(apiKeyFilter, BasicAuthenticationFilter.class)
                 .addFilterBefore(operatorFilter, BasicAuthenticationFilter.class)
+                .addFilterBefore(sessionFilter, BasicAuthenticationFilter.class)
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .headers(headers -> headers
+                        // Behind a TLS proxy the request is plain HTTP; the public URL says what the browser sees.
+                        .httpStrictTransportSecurity(hsts -> hsts.requestMatcher(request -> cookies.secure())
+                                .maxAgeInSeconds(31_536_000).includeSubDomains(true))
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(
                                 org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
@@ -78,6 +92,11 @@ class SecurityConfig {
                                 new org.springframework.security.authorization.AuthorizationDecision(
                                         authentication.get() instanceof OperatorAuthentication))
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/saml/*/metadata").permitAll()
+                        // Sign-in: the person has no session yet; each handler checks what it needs.
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/", "/signin", "/oidc/*/callback").permitAll()
+                        .requestMatchers(org.springframework.http.HttpMethod.POST, "/saml/*/acs", "/signout").permitAll()
+                        // The demo's identity provider (only when the demo runs; it answers loopback only).
+                        .requestMatchers("/demo-idp/**").permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll());
         return http.build();

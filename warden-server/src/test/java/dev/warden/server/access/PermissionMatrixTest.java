@@ -92,6 +92,12 @@ class PermissionMatrixTest extends ApiTest {
             Map.entry("GET /api/v1/sso/saml", ADMINS),
             Map.entry("PUT /api/v1/sso/saml", ADMINS),
             Map.entry("GET /saml/{org}/metadata", EVERYONE),
+            // sign-in: public pages and protocol endpoints; each checks what it needs itself
+            Map.entry("GET /", EVERYONE),
+            Map.entry("GET /signin", EVERYONE),
+            Map.entry("GET /oidc/{org}/callback", EVERYONE),
+            Map.entry("POST /saml/{org}/acs", EVERYONE),
+            Map.entry("POST /signout", EVERYONE),
             Map.entry("GET /operator/api/v1/orgs", NOBODY),
             Map.entry("POST /operator/api/v1/orgs/{org}/sessions", NOBODY)));
 

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -74,7 +75,21 @@ public class SsoSettings {
 
     public record SamlConfig(String idpEntityId, String idpSsoUrl, List<String> idpCertificates,
                              Map<String, String> attributeMapping, List<String> requiredAuthnContextClassRefs,
-                             Boolean allowUnsolicited, Integer clockSkewSeconds, Boolean jitProvisioning) {}
+                             Boolean allowUnsolicited, Integer clockSkewSeconds, Boolean jitProvisioning,
+                             List<String> allowedEmailDomains) {}
+
+    /**
+     * What sign-in needs of an org, read afresh for each sign-in: the OIDC settings with the client
+     * secret opened (only the sign-in component calls this), the SAML settings, and each protocol's
+     * provisioning rules. Empty protocols are not configured.
+     */
+    public record SignInConfig(Org org, Optional<OidcSettings> oidc, boolean oidcJit, Optional<SamlSettings> saml,
+                               boolean samlJit, Set<String> samlAllowedDomains) {
+        @Override
+        public String toString() {
+            return "SignInConfig[org=" + org.slug() + ", oidc=" + oidc.isPresent() + ", saml=" + saml.isPresent() + "]";
+        }
+    }
 
     @Transactional(readOnly = true)
     public Optional<OidcConfig> oidc(AccessContext admin) {
@@ -125,6 +140,47 @@ public class SsoSettings {
                 .requestId(admin.requestId()).details(Map.of("idp_entity_id", String.valueOf(config.idpEntityId()),
                         "certificates", config.idpCertificates() == null ? 0 : config.idpCertificates().size())).build());
         return config;
+    }
+
+    @Transactional(readOnly = true)
+    public SignInConfig forSignIn(Org org) {
+        Optional<OidcSettings> oidc = Optional.empty();
+        boolean oidcJit = false;
+        Optional<SsoRepository.StoredOidc> stored = repository.oidc(org.id());
+        if (stored.isPresent() && stored.get().sealedSecret().isPresent()) {
+            OidcConfig config = json.readValue(stored.get().settings(), OidcConfig.class);
+            byte[] secret;
+            try {
+                secret = keys.openCredential(org.id(), stored.get().sealedSecret().get(),
+                        "sso:oidc:" + org.id() + ":client_secret", dev.warden.crypto.CredentialAccess.get());
+            } catch (dev.warden.crypto.SealedDataUnreadable e) {
+                // Not a matter of the person's input: the org's keys and this record disagree.
+                throw new IllegalStateException("the org's OIDC client secret cannot be opened with its keyset");
+            }
+            try {
+                oidc = Optional.of(toSettings(org.id(), config, ClientSecret.of(new String(secret, StandardCharsets.UTF_8))));
+            } finally {
+                java.util.Arrays.fill(secret, (byte) 0);
+            }
+            oidcJit = Boolean.TRUE.equals(config.jitProvisioning());
+        }
+        Optional<SamlSettings> saml = Optional.empty();
+        boolean samlJit = false;
+        Set<String> samlDomains = Set.of();
+        Optional<String> samlStored = repository.saml(org.id());
+        if (samlStored.isPresent()) {
+            SamlConfig config = json.readValue(samlStored.get(), SamlConfig.class);
+            saml = Optional.of(samlSettings(org, config));
+            samlJit = Boolean.TRUE.equals(config.jitProvisioning());
+            samlDomains = config.allowedEmailDomains() == null ? Set.of() : config.allowedEmailDomains().stream()
+                    .map(d -> d.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+        return new SignInConfig(org, oidc, oidcJit, saml, samlJit, samlDomains);
+    }
+
+    /** Where an org's OIDC provider sends the browser back; the org's admin registers it at the IdP. */
+    public URI oidcRedirectUri(Org org) {
+        return URI.create(publicUrl + "/oidc/" + org.slug() + "/callback");
     }
 
     /** The SP side of an org's SAML: its entity id and ACS URL, derived from the public URL and the slug. */

@@ -1,0 +1,395 @@
+package dev.warden.server.identity.signin;
+
+import dev.warden.server.access.OrgId;
+import dev.warden.server.audit.AuditActor;
+import dev.warden.server.audit.AuditLog;
+import dev.warden.server.audit.AuditRecord;
+import dev.warden.server.identity.oidc.AuthorizationRequests;
+import dev.warden.server.identity.oidc.OidcIdentity;
+import dev.warden.server.identity.oidc.OidcRejected;
+import dev.warden.server.identity.oidc.OidcSettings;
+import dev.warden.server.identity.oidc.OidcSignIn;
+import dev.warden.server.identity.oidc.PendingSignIn;
+import dev.warden.server.identity.oidc.SignInRedirect;
+import dev.warden.server.identity.saml.AuthnRequests;
+import dev.warden.server.identity.saml.ReplayCache;
+import dev.warden.server.identity.saml.RequestIdStore;
+import dev.warden.server.identity.saml.SamlIdentity;
+import dev.warden.server.identity.saml.SamlRejected;
+import dev.warden.server.identity.saml.SamlResponseValidator;
+import dev.warden.server.identity.saml.SamlSettings;
+import dev.warden.server.identity.session.BrowserSessions;
+import dev.warden.server.identity.sso.SsoSettings;
+import dev.warden.server.tenancy.Org;
+import dev.warden.server.tenancy.Tenants;
+import dev.warden.server.tenancy.UserRepository;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sign-in through an org's identity provider, from the first redirect to the session.
+ *
+ * <p>A sign-in in progress lives in the metadata store (so the browser may come back to any
+ * node), keyed by a hash of its OIDC state or SAML request id, single use, ten minutes at most,
+ * and bound to the browser that started it by a random value in a short-lived cookie: a
+ * response an attacker obtained for their own account cannot be completed in a victim's
+ * browser (login CSRF). Every success and every refusal is an audit event in the org's log
+ * (refusals at most {@link #MAX_FAILURE_EVENTS_PER_MINUTE} a minute per org, so that anyone
+ * posting garbage cannot flood the log; the next event counts what was left out).
+ */
+@Service
+public class SignInService {
+    public static final String ORG_REALM = "ORG";
+    static final int MAX_FAILURE_EVENTS_PER_MINUTE = 60;
+    private static final Logger LOG = LoggerFactory.getLogger(SignInService.class);
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final String TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
+    private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
+    private static final java.time.Duration PENDING_LIFETIME = OidcSignIn.MAX_PENDING_AGE;
+
+    private final Tenants tenants;
+    private final SsoSettings sso;
+    private final AuthorizationRequests oidcRequests;
+    private final OidcSignIn oidcSignIn;
+    private final AuthnRequests samlRequests;
+    private final SamlResponseValidator samlValidator;
+    private final PendingSignInRepository pending;
+    private final Provisioning provisioning;
+    private final BrowserSessions sessions;
+    private final AuditLog audit;
+    private final UserRepository users;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Map<OrgId, long[]> failureWindows = new ConcurrentHashMap<>();
+
+    public SignInService(Tenants tenants, SsoSettings sso, AuthorizationRequests oidcRequests, OidcSignIn oidcSignIn,
+                         AuthnRequests samlRequests, SamlResponseValidator samlValidator, PendingSignInRepository pending,
+                         Provisioning provisioning, BrowserSessions sessions, AuditLog audit, UserRepository users,
+                         Clock clock) {
+        this.tenants = tenants;
+        this.sso = sso;
+        this.oidcRequests = oidcRequests;
+        this.oidcSignIn = oidcSignIn;
+        this.samlRequests = samlRequests;
+        this.samlValidator = samlValidator;
+        this.pending = pending;
+        this.provisioning = provisioning;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /** Where to send the browser, and the value of its sign-in binding cookie. */
+    public record Started(URI redirect, String browserBinding) {
+        @Override
+        public String toString() {
+            return "Started[" + redirect.getHost() + "]";
+        }
+    }
+
+    /** A person let in: their new session, and the same-origin path to go to. */
+    public record SignedIn(BrowserSessions.Issued session, String returnTo) {}
+
+    /** Who a browser session belongs to, for the signed-in page. */
+    public record SignedInPerson(String displayName, String email, String orgSlug) {}
+
+    /** The person a session cookie signs in, if the session runs and the person may still sign in. */
+    public Optional<SignedInPerson> signedInPerson(String cookie) {
+        return sessions.find(cookie, dev.warden.server.identity.session.BrowserSession.Realm.ORG)
+                .flatMap(s -> users.find(s.orgId().orElseThrow(), s.userId().orElseThrow()))
+                .filter(u -> !u.disabled())
+                .map(u -> new SignedInPerson(u.displayName(), u.email(),
+                        tenants.find(u.orgId()).map(Org::slug).orElse("")));
+    }
+
+    /** What is kept of a sign-in in progress besides its key. */
+    record Payload(String nonce, String verifier, String redirectUri, String state, String returnTo) {}
+
+    /**
+     * Starts a sign-in for the org {@code slug}. An unknown org and an org without SSO give the
+     * very same refusal, so the page cannot be used to find out which orgs exist.
+     */
+    public Started start(String slug, String returnTo, String requestId) {
+        Org org = signInOrg(slug);
+        SsoSettings.SignInConfig config = sso.forSignIn(org);
+        String binding = BrowserSessionsAccess.randomToken();
+        Instant now = clock.instant();
+        String safeReturn = ReturnPath.sanitize(returnTo);
+        if (config.oidc().isPresent()) {
+            SignInRedirect redirect;
+            try {
+                redirect = oidcRequests.start(config.oidc().get(), sso.oidcRedirectUri(org));
+            } catch (OidcRejected e) {
+                throw refused(org, "oidc", e.reason().name(), e.publicMessage(), statusOf(e.reason()), requestId);
+            }
+            PendingSignIn p = redirect.pending();
+            pending.insert(sha256Hex(p.state()), new PendingSignInRepository.Pending(ORG_REALM, Optional.of(org.id()), "oidc",
+                    sha256Hex(binding), json.writeValueAsString(new Payload(p.nonce(), p.codeVerifier(),
+                            p.redirectUri().toString(), null, safeReturn)), p.createdAt(), p.createdAt().plus(PENDING_LIFETIME)));
+            return new Started(redirect.authorizationUrl(), binding);
+        }
+        if (config.saml().isPresent()) {
+            AuthnRequests.Redirect redirect = samlRequests.redirect(config.saml().get(), now, Optional.empty());
+            pending.insert(sha256Hex(redirect.requestId()), new PendingSignInRepository.Pending(ORG_REALM, Optional.of(org.id()),
+                    "saml", sha256Hex(binding), json.writeValueAsString(new Payload(null, null, null, null, safeReturn)),
+                    now, redirect.expiresAt()));
+            return new Started(redirect.url(), binding);
+        }
+        throw unavailable();
+    }
+
+    /** The OIDC callback: {@code state}, {@code code}, or {@code error} from the provider. */
+    public SignedIn completeOidc(String slug, String state, String code, String error, Optional<String> binding,
+                                 String requestId, String source) {
+        Org org = signInOrg(slug);
+        if (error != null) {
+            String safe = ERROR_CODE.matcher(error).matches() ? error : "other";
+            throw refused(org, "oidc", "IDP_ERROR:" + safe, "Your identity provider did not sign you in ("
+                    + safe + "). Please start again.", 400, requestId);
+        }
+        if (state == null || state.isEmpty() || state.length() > 512) {
+            throw refused(org, "oidc", "STATE_MISSING", OidcRejected.Reason.STATE_MISMATCH.defaultMessage(), 400, requestId);
+        }
+        PendingSignInRepository.Pending p = pending.take(sha256Hex(state)).orElseThrow(() -> refused(org, "oidc",
+                "UNKNOWN_STATE", OidcRejected.Reason.STATE_MISMATCH.defaultMessage(), 400, requestId));
+        checkPending(org, p, "oidc", binding, requestId);
+        Payload payload = json.readValue(p.payload(), Payload.class);
+        SsoSettings.SignInConfig config = sso.forSignIn(org);
+        OidcSettings settings = config.oidc().orElseThrow(() -> refused(org, "oidc", "OIDC_NOT_CONFIGURED",
+                "Your organization's sign-in has changed. Please start again.", 400, requestId));
+        OidcIdentity identity;
+        try {
+            PendingSignIn pendingSignIn = new PendingSignIn(org.id(), state, payload.nonce(), payload.verifier(),
+                    URI.create(payload.redirectUri()), p.createdAt());
+            identity = oidcSignIn.complete(settings, pendingSignIn, state, code, sso.oidcRedirectUri(org), clock.instant());
+        } catch (OidcRejected e) {
+            LOG.info("OIDC sign-in refused for org {}: {}", org.slug(), e.getMessage());
+            throw refused(org, "oidc", e.reason().name(), e.publicMessage(), statusOf(e.reason()), requestId);
+        }
+        ExternalIdentity external = new ExternalIdentity("oidc", identity.issuer(), identity.subject(),
+                identity.email().toLowerCase(Locale.ROOT), identity.name(), Set.copyOf(settings.claimMapping().values()),
+                identity.attributes(), settings.groupsClaim().map(c -> identity.groups()));
+        return finish(org, external, config.oidcJit(), payload.returnTo(), Optional.empty(), requestId, source);
+    }
+
+    /** The SAML ACS: the POSTed {@code SAMLResponse}. */
+    public SignedIn completeSaml(String slug, String samlResponse, Optional<String> binding, String requestId,
+                                 String source) {
+        Org org = signInOrg(slug);
+        SsoSettings.SignInConfig config = sso.forSignIn(org);
+        SamlSettings settings = config.saml().orElseThrow(() -> refused(org, "saml", "SAML_NOT_CONFIGURED",
+                "Your organization does not sign in with SAML.", 400, requestId));
+        BoundRequests requests = new BoundRequests(binding, org);
+        SamlIdentity identity;
+        try {
+            identity = samlValidator.validate(samlResponse, settings, clock.instant(), requests,
+                    (ReplayCache) (id, notOnOrAfter) -> pending.firstSeen(org.id(), id, notOnOrAfter));
+        } catch (SamlRejected e) {
+            LOG.info("SAML sign-in refused for org {}: {}", org.slug(), e.getMessage());
+            String reason = requests.bindingMismatch ? "BROWSER_MISMATCH" : e.reason().name();
+            throw refused(org, "saml", reason, e.reason().publicMessage(), e.reason() == SamlRejected.Reason.MFA_REQUIRED ? 403 : 400, requestId);
+        }
+        String email = identity.email().map(v -> v.strip().toLowerCase(Locale.ROOT)).orElseThrow(() -> refused(org, "saml",
+                "EMAIL_MISSING", "Your identity provider did not share an email address for your account.", 403, requestId));
+        if (!config.samlAllowedDomains().isEmpty()
+                && !config.samlAllowedDomains().contains(email.substring(email.lastIndexOf('@') + 1))) {
+            throw refused(org, "saml", "DOMAIN_NOT_ALLOWED",
+                    "Your email address's domain is not allowed for this organization.", 403, requestId);
+        }
+        // A transient NameID changes at every sign-in: the person is then known by their email alone.
+        String subject = identity.nameIdFormat().filter(TRANSIENT::equals).isPresent() ? "email:" + email : identity.nameId();
+        ExternalIdentity external = new ExternalIdentity("saml", settings.idpEntityId(), subject, email,
+                Optional.ofNullable(identity.attributes().getOrDefault("display_name", List.of()).stream().findFirst()
+                        .orElse(null)),
+                Set.copyOf(settings.attributeMapping().values()), identity.attributes(),
+                settings.attributeMapping().containsValue("groups")
+                        ? Optional.of(identity.attributes().getOrDefault("groups", List.of())) : Optional.empty());
+        return finish(org, external, config.samlJit(), requests.returnTo.orElse("/"), identity.sessionNotOnOrAfter(),
+                requestId, source);
+    }
+
+    private SignedIn finish(Org org, ExternalIdentity identity, boolean jit, String returnTo, Optional<Instant> idpLimit,
+                            String requestId, String source) {
+        Provisioning.Outcome outcome;
+        try {
+            outcome = provisioning.signIn(org.id(), identity, jit, requestId);
+        } catch (SignInRefused e) {
+            throw refused(org, identity.protocol(), e.reason(), e.publicMessage(), e.status(), requestId,
+                    Map.of("email", identity.email()));
+        } catch (dev.warden.server.problem.InvalidRequest e) {
+            throw refused(org, identity.protocol(), "EMAIL_INVALID",
+                    "Your identity provider shared an email address Warden cannot use.", 403, requestId);
+        }
+        BrowserSessions.Issued session = sessions.startForPerson(org.id(), outcome.user().id(), identity.protocol(), source,
+                idpLimit);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("protocol", identity.protocol());
+        details.put("issuer", identity.issuer());
+        details.put("session", session.session().id().toString());
+        details.put("provisioned", outcome.created());
+        details.put("linked", outcome.linked());
+        details.put("attributes_set", outcome.attributesSet());
+        details.put("attributes_not_applied", outcome.attributesSkipped());
+        details.put("groups_joined", outcome.groupsJoined());
+        details.put("groups_left", outcome.groupsLeft());
+        audit.appendAlone(org.id(), AuditRecord.of(new AuditActor("USER", Optional.of(outcome.user().id().toString()),
+                        outcome.user().email()), "auth.sign_in").target("user", outcome.user().id()).requestId(requestId)
+                .details(details).build());
+        return new SignedIn(session, ReturnPath.sanitize(returnTo));
+    }
+
+    private void checkPending(Org org, PendingSignInRepository.Pending p, String protocol, Optional<String> binding,
+                              String requestId) {
+        if (!p.realm().equals(ORG_REALM) || p.org().isEmpty() || !p.org().get().equals(org.id())
+                || !p.protocol().equals(protocol)) {
+            throw refused(org, protocol, "SIGN_IN_MISMATCH", OidcRejected.Reason.SIGN_IN_MISMATCH.defaultMessage(), 400,
+                    requestId);
+        }
+        if (!clock.instant().isBefore(p.expiresAt())) {
+            throw refused(org, protocol, "SIGN_IN_EXPIRED", OidcRejected.Reason.SIGN_IN_EXPIRED.defaultMessage(), 400,
+                    requestId);
+        }
+        if (binding.isEmpty() || !MessageDigest.isEqual(sha256Hex(binding.get()).getBytes(StandardCharsets.US_ASCII),
+                p.browserHash().getBytes(StandardCharsets.US_ASCII))) {
+            throw refused(org, protocol, "BROWSER_MISMATCH",
+                    "This sign-in was started in another browser. Please start again here.", 400, requestId);
+        }
+    }
+
+    /** SAML request ids, bound to this browser: consumed only with the binding cookie that started them. */
+    private final class BoundRequests implements RequestIdStore {
+        private final Optional<String> binding;
+        private final Org org;
+        private Optional<String> returnTo = Optional.empty();
+        private boolean bindingMismatch;
+
+        BoundRequests(Optional<String> binding, Org org) {
+            this.binding = binding;
+            this.org = org;
+        }
+
+        @Override
+        public void remember(OrgId orgId, String requestId, Instant expiresAt) {
+            throw new UnsupportedOperationException("requests are remembered when a sign-in starts");
+        }
+
+        @Override
+        public boolean consume(OrgId orgId, String requestId, Instant now) {
+            Optional<PendingSignInRepository.Pending> p = pending.take(sha256Hex(requestId));
+            if (p.isEmpty() || !orgId.equals(org.id()) || !p.get().realm().equals(ORG_REALM)
+                    || !p.get().org().equals(Optional.of(orgId)) || !p.get().protocol().equals("saml")
+                    || !now.isBefore(p.get().expiresAt())) {
+                return false;
+            }
+            if (binding.isEmpty() || !MessageDigest.isEqual(sha256Hex(binding.get()).getBytes(StandardCharsets.US_ASCII),
+                    p.get().browserHash().getBytes(StandardCharsets.US_ASCII))) {
+                bindingMismatch = true;
+                return false;
+            }
+            returnTo = Optional.ofNullable(json.readValue(p.get().payload(), Payload.class).returnTo());
+            return true;
+        }
+    }
+
+    private Org signInOrg(String slug) {
+        if (slug == null || !SLUG.matcher(slug).matches()) {
+            throw unavailable();
+        }
+        return tenants.findBySlug(slug).orElseThrow(SignInService::unavailable);
+    }
+
+    /** The one answer for an unknown org and an org without SSO. */
+    static SignInRefused unavailable() {
+        return new SignInRefused("SSO_UNAVAILABLE",
+                "Single sign-on is not available for this organization. Check the name, or ask your administrator.", 404);
+    }
+
+    private SignInRefused refused(Org org, String protocol, String reason, String message, int status, String requestId) {
+        return refused(org, protocol, reason, message, status, requestId, Map.of());
+    }
+
+    private SignInRefused refused(Org org, String protocol, String reason, String message, int status, String requestId,
+                                  Map<String, Object> extra) {
+        long suppressed = admitFailureEvent(org.id());
+        if (suppressed >= 0) {
+            Map<String, Object> details = new LinkedHashMap<>(extra);
+            details.put("protocol", protocol);
+            details.put("reason", reason);
+            if (suppressed > 0) {
+                details.put("earlier_failures_not_recorded", suppressed);
+            }
+            audit.appendAlone(org.id(), AuditRecord.of(AuditActor.anonymous(), "auth.sign_in")
+                    .outcome(AuditRecord.Outcome.FAILURE).requestId(requestId).details(details).build());
+        } else {
+            LOG.info("sign-in failure for org {} not recorded in its audit log (over {} a minute): {}", org.slug(),
+                    MAX_FAILURE_EVENTS_PER_MINUTE, reason);
+        }
+        return new SignInRefused(reason, message, status);
+    }
+
+    /** -1 when over the per-minute limit; otherwise how many were left out since the last one recorded. */
+    private long admitFailureEvent(OrgId org) {
+        long minute = clock.millis() / 60_000;
+        long[] window = failureWindows.computeIfAbsent(org, k -> new long[3]);
+        synchronized (window) {
+            if (window[0] != minute) {
+                window[0] = minute;
+                window[1] = 0;
+            }
+            if (window[1] >= MAX_FAILURE_EVENTS_PER_MINUTE) {
+                window[2]++;
+                return -1;
+            }
+            window[1]++;
+            long left = window[2];
+            window[2] = 0;
+            return left;
+        }
+    }
+
+    private static int statusOf(OidcRejected.Reason reason) {
+        return switch (reason) {
+            case IDP_UNAVAILABLE -> 503;
+            case DISCOVERY_REJECTED -> 502;
+            case EMAIL_MISSING, EMAIL_NOT_VERIFIED, DOMAIN_NOT_ALLOWED, MFA_REQUIRED -> 403;
+            default -> 400;
+        };
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Random values for cookies, from the same source as sessions. */
+    static final class BrowserSessionsAccess {
+        private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+        static String randomToken() {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+    }
+}
