@@ -16,6 +16,8 @@ import dev.warden.server.models.ModelRecord;
 import dev.warden.server.models.Models;
 import dev.warden.server.tenancy.People;
 import dev.warden.server.tenancy.Tenants;
+import dev.warden.server.tenancy.User;
+import dev.warden.server.tenancy.UserRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +50,12 @@ public final class DemoOrgs {
     }
 
     /** A demo person as planned in demo/README.md: the first of each org is its admin. */
-    public record Plan(String name, OrgRole orgRole, ConnectionRole connectionRole, Map<String, List<String>> attributes) {}
+    public record Plan(String name, OrgRole orgRole, ConnectionRole connectionRole, Map<String, List<String>> attributes) {
+        /** The person's email in an org of that slug (lower case, as Warden stores emails). */
+        public String email(String slug) {
+            return name + "@" + slug + ".example";
+        }
+    }
 
     private static final Map<String, List<Plan>> PEOPLE = Map.of(
             "acme", List.of(
@@ -75,16 +82,19 @@ public final class DemoOrgs {
     private final Connections connections;
     private final Models models;
     private final ApiKeys keys;
+    private final UserRepository users;
     private final java.nio.file.Path warehouses;
 
     DemoOrgs(Tenants tenants, People people, AttributeRepository attributes, Connections connections, Models models,
-             ApiKeys keys, @org.springframework.beans.factory.annotation.Value("${warden.data-dir}") String dataDir) {
+             ApiKeys keys, UserRepository users,
+             @org.springframework.beans.factory.annotation.Value("${warden.data-dir}") String dataDir) {
         this.tenants = tenants;
         this.people = people;
         this.attributes = attributes;
         this.connections = connections;
         this.models = models;
         this.keys = keys;
+        this.users = users;
         this.warehouses = java.nio.file.Path.of(dataDir).toAbsolutePath().normalize().resolve("warehouses");
     }
 
@@ -135,10 +145,9 @@ public final class DemoOrgs {
         List<Plan> plans = PEOPLE.get(template);
         Plan first = plans.getFirst();
         Tenants.NewOrg org = tenants.createOrg(slug, Character.toUpperCase(slug.charAt(0)) + slug.substring(1) + " (demo)",
-                email(first, slug), AuditActor.system("demo setup"));
+                first.email(slug), AuditActor.system("demo setup"));
         placeWarehouse(warehouses.resolve(WAREHOUSE_PATH), warehouses.resolve(org.org().id().toString()).resolve(WAREHOUSE_PATH));
-        AccessContext admin = new AccessContext(org.org().id(), Optional.of(org.admin().id()), org.admin().email(),
-                OrgRole.ORG_ADMIN, Map.of(), ActorKind.USER, Optional.empty(), "demo-setup");
+        AccessContext admin = adminContext(org.org().id(), org.admin());
         for (String name : List.of("region", "department", "pii_access")) {
             attributes.define(org.org().id(), new AttributeRepository.Definition(name, "string", name.equals("region"),
                     null, "demo attribute"));
@@ -153,19 +162,33 @@ public final class DemoOrgs {
         List<Person> created = new ArrayList<>();
         for (Plan p : plans) {
             UserId id = p == first ? org.admin().id()
-                    : people.create(admin, new People.NewUser(email(p, slug), p.name(), p.orgRole())).id();
+                    : people.create(admin, new People.NewUser(p.email(slug), p.name(), p.orgRole())).id();
             p.attributes().forEach((name, values) -> attributes.setValues(org.org().id(), id, name, values));
             if (p.connectionRole() != null) {
                 connections.grant(admin, connection.id(), id, p.connectionRole());
             }
             String key = keys.issue(org.org().id(), id, new ApiKeys.NewKey("demo", Optional.empty()),
                     AuditActor.system("demo setup"), Optional.empty()).secretText();
-            created.add(new Person(p.name(), p.orgRole(), p.connectionRole(), p.attributes(), email(p, slug), id, key));
+            created.add(new Person(p.name(), p.orgRole(), p.connectionRole(), p.attributes(), p.email(slug), id, key));
         }
         return new Created(org.org().id(), connection.id(), model.id(), List.copyOf(created));
     }
 
-    private static String email(Plan p, String slug) {
-        return p.name() + "@" + slug + ".example";
+    /**
+     * An admin's context in a demo org that exists, for settings only an admin may change: the
+     * demo's planned admin (ava, gwen) while they are an active admin, else any active admin.
+     * Empty when the org has none left (someone changed the demo that far).
+     */
+    Optional<AccessContext> adminContext(OrgId org, String template) {
+        String planned = PEOPLE.get(template).getFirst().email(template);
+        List<User> admins = users.list(org).stream().filter(u -> u.orgRole() == OrgRole.ORG_ADMIN && !u.disabled()).toList();
+        return admins.stream().filter(u -> u.email().equals(planned)).findFirst()
+                .or(() -> admins.stream().findFirst())
+                .map(u -> adminContext(org, u));
+    }
+
+    private static AccessContext adminContext(OrgId org, User admin) {
+        return new AccessContext(org, Optional.of(admin.id()), admin.email(), OrgRole.ORG_ADMIN, Map.of(), ActorKind.USER,
+                Optional.empty(), "demo-setup");
     }
 }

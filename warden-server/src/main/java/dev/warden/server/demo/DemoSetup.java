@@ -1,5 +1,9 @@
 package dev.warden.server.demo;
 
+import dev.warden.server.access.AccessContext;
+import dev.warden.server.demo.idp.DemoIdentityProvider;
+import dev.warden.server.identity.sso.SsoSettings;
+import dev.warden.server.tenancy.Org;
 import dev.warden.server.tenancy.Tenants;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,8 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -23,7 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * creates the orgs {@code acme} and {@code globex} with the people of {@code demo/README.md},
  * their attributes and roles, a connection and the demo model in each org, and writes their API
  * keys once to {@code data/demo-credentials.txt} (owner-only). Later starts find it done.
- * Off with {@code WARDEN_DEMO=false} (and always off when Warden runs on PostgreSQL).
+ * Every start, also when the orgs exist from an earlier run, points each demo org's OIDC sign-in
+ * at its demo identity provider ({@link DemoIdentityProvider}), whose client secret is new at
+ * every start. Off with {@code WARDEN_DEMO=false} (and always off when Warden runs on PostgreSQL).
  */
 @Component
 @ConditionalOnWebApplication
@@ -34,13 +43,18 @@ final class DemoSetup implements ApplicationRunner {
     private final Tenants tenants;
     private final DemoOrgs orgs;
     private final TransactionTemplate transaction;
+    private final SsoSettings sso;
+    private final ObjectProvider<DemoIdentityProvider> idp;
     private final Path dataDir;
 
     private final String datasourceUrl;
 
-    DemoSetup(Tenants tenants, DemoOrgs orgs, TransactionTemplate transaction, @Value("${warden.data-dir}") String dataDir,
+    DemoSetup(Tenants tenants, DemoOrgs orgs, TransactionTemplate transaction, SsoSettings sso,
+              ObjectProvider<DemoIdentityProvider> idp, @Value("${warden.data-dir}") String dataDir,
               @Value("${spring.datasource.url}") String datasourceUrl) {
         this.datasourceUrl = datasourceUrl;
+        this.sso = sso;
+        this.idp = idp;
         this.tenants = tenants;
         this.orgs = orgs;
         this.transaction = transaction;
@@ -61,8 +75,13 @@ final class DemoSetup implements ApplicationRunner {
         }
         if (tenants.findBySlug("acme").isPresent()) {
             LOG.info("demo: orgs acme and globex exist; API keys are in {}", dataDir.resolve("demo-credentials.txt"));
-            return;
+        } else {
+            createOrgs();
         }
+        useDemoIdentityProvider();
+    }
+
+    private void createOrgs() throws java.io.IOException {
         String model = DemoOrgs.model();
         List<String> lines = new ArrayList<>();
         lines.add("# Warden demo API keys, written once when the demo was created. Keep this file private.");
@@ -83,4 +102,35 @@ final class DemoSetup implements ApplicationRunner {
         LOG.info("demo: created orgs acme and globex; API keys written to {}", file);
     }
 
+    /**
+     * Points each demo org's OIDC settings at its demo identity provider, with this start's client
+     * secret. A failure leaves that org without browser sign-in and the demo otherwise running.
+     */
+    private void useDemoIdentityProvider() {
+        DemoIdentityProvider provider = idp.getIfAvailable();
+        if (provider == null) {
+            return;
+        }
+        for (String slug : List.of("acme", "globex")) {
+            Optional<Org> org = tenants.findBySlug(slug);
+            Optional<DemoIdentityProvider.Client> client = provider.client(slug);
+            if (org.isEmpty() || client.isEmpty()) {
+                continue;
+            }
+            Optional<AccessContext> admin = orgs.adminContext(org.get().id(), slug);
+            if (admin.isEmpty()) {
+                LOG.warn("demo: org {} has no active admin left, so its browser sign-in is not set up", slug);
+                continue;
+            }
+            try {
+                sso.saveOidc(admin.get(), new SsoSettings.OidcConfig(null, null, provider.issuer(slug),
+                        client.get().id(), null, Map.of(), null, null, null, null, null, false, client.get().secret()));
+                LOG.info("demo: org {} signs in with the demo identity provider {} (demo-only, loopback callers only)",
+                        slug, provider.issuer(slug));
+            } catch (RuntimeException e) {
+                // SsoSettings' refusals name the setting, never the secret (an issuer that is neither https nor loopback).
+                LOG.warn("demo: org {} keeps its earlier sign-in settings: {}", slug, e.getMessage());
+            }
+        }
+    }
 }
