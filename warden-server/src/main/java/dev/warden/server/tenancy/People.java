@@ -31,11 +31,14 @@ public class People {
     private final UserRepository users;
     private final AuditLog audit;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    public People(UserRepository users, AuditLog audit, Clock clock) {
+    public People(UserRepository users, AuditLog audit, Clock clock,
+                  org.springframework.context.ApplicationEventPublisher events) {
         this.users = users;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     public record NewUser(String email, String displayName, OrgRole orgRole) {}
@@ -86,6 +89,9 @@ public class People {
             requireAnotherActiveAdmin(context, before.id());
         }
         users.update(after);
+        if (after.disabled() && !before.disabled()) {
+            events.publishEvent(new PersonDisabled(after.orgId(), after.id()));
+        }
         audit.append(context.orgId(), AuditRecord.of(AuditActor.of(context), "user.update")
                 .target("user", id).requestId(context.requestId())
                 .details(Map.of("before", describe(before), "after", describe(after))).build());

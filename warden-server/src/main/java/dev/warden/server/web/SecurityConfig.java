@@ -32,6 +32,7 @@ class SecurityConfig {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ApiKeyAuthentication apiKeys, SupportAuthentication operators,
                                     SessionAuthentication browserSessions, SessionCookies cookies,
+                                    dev.warden.server.support.OperatorSessionAuthentication operatorSessions,
                                     ProblemResponses problems) throws Exception {
         var apiKeyFilter = new AuthenticationFilter(new ProviderManager(apiKeys), apiKeys);
         // On success the chain simply continues; the context is kept on the request for the access
@@ -54,6 +55,11 @@ class SecurityConfig {
         sessionFilter.setSuccessHandler(keepContext);
         sessionFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
 
+        var operatorSessionFilter = new AuthenticationFilter(new ProviderManager(operatorSessions), operatorSessions);
+        operatorSessionFilter.setRequestMatcher(PathPatternRequestMatcher.withDefaults().matcher("/operator/api/**"));
+        operatorSessionFilter.setSuccessHandler(keepContext);
+        operatorSessionFilter.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+
         http
                 // Spring's CSRF filter is off: a bearer credential is never sent by a browser on its
                 // own, and cookie-authenticated writes are checked by SessionAuthentication (the
@@ -68,6 +74,7 @@ class SecurityConfig {
                 .addFilterBefore(apiKeyFilter, BasicAuthenticationFilter.class)
                 .addFilterBefore(operatorFilter, BasicAuthenticationFilter.class)
                 .addFilterBefore(sessionFilter, BasicAuthenticationFilter.class)
+                .addFilterBefore(operatorSessionFilter, BasicAuthenticationFilter.class)
                 .exceptionHandling(ex -> ex.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .headers(headers -> headers
                         // Behind a TLS proxy the request is plain HTTP; the public URL says what the browser sees.
@@ -95,6 +102,8 @@ class SecurityConfig {
                         // Sign-in: the person has no session yet; each handler checks what it needs.
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/", "/signin", "/oidc/*/callback").permitAll()
                         .requestMatchers(org.springframework.http.HttpMethod.POST, "/saml/*/acs", "/signout").permitAll()
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/operator/signin", "/operator/oidc/callback").permitAll()
+                        .requestMatchers(org.springframework.http.HttpMethod.POST, "/operator/signout").permitAll()
                         // The demo's identity provider (only when the demo runs; it answers loopback only).
                         .requestMatchers("/demo-idp/**").permitAll()
                         .requestMatchers("/error").permitAll()

@@ -98,6 +98,9 @@ class PermissionMatrixTest extends ApiTest {
             Map.entry("GET /oidc/{org}/callback", EVERYONE),
             Map.entry("POST /saml/{org}/acs", EVERYONE),
             Map.entry("POST /signout", EVERYONE),
+            Map.entry("GET /operator/signin", EVERYONE),
+            Map.entry("GET /operator/oidc/callback", EVERYONE),
+            Map.entry("POST /operator/signout", EVERYONE),
             Map.entry("GET /operator/api/v1/orgs", NOBODY),
             Map.entry("POST /operator/api/v1/orgs/{org}/sessions", NOBODY)));
 

@@ -149,6 +149,12 @@ public class BrowserSessions {
         return repository.endAllOf(org, user, clock.instant(), reason);
     }
 
+    /** A disabled person's sessions end with the change that disables them (same transaction). */
+    @org.springframework.context.event.EventListener
+    public void onPersonDisabled(dev.warden.server.tenancy.PersonDisabled event) {
+        endAllOf(event.org(), event.user(), "user_disabled");
+    }
+
     public Duration idleTimeout() {
         return idleTimeout;
     }

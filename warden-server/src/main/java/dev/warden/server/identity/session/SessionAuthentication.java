@@ -53,7 +53,7 @@ public final class SessionAuthentication implements AuthenticationProvider, Auth
 
     /** Refused for want of the CSRF token: a 403, not a 401, since the session itself is good. */
     public static final class CsrfRefused extends AuthenticationException {
-        CsrfRefused() {
+        public CsrfRefused() {
             super("missing or wrong CSRF token");
         }
     }
