@@ -80,6 +80,8 @@ final class TestIdp {
         String audience = SP_ENTITY;
         String classRef = PASSWORD_CLASS;
         String sessionIndex = "_session-1";
+        /** The IdP's limit on the session it started; null leaves the attribute out. */
+        Instant sessionNotOnOrAfter = null;
         boolean withAssertion = true;
         Map<String, List<String>> attributes = new LinkedHashMap<>(Map.of(
                 "groups", List.of("analysts", "finance"),
@@ -120,7 +122,7 @@ final class TestIdp {
         }
         x.append("</saml:Conditions>");
         x.append("<saml:AuthnStatement").append(attr("AuthnInstant", s.issueInstant)).append(attr("SessionIndex", s.sessionIndex))
-                .append("><saml:AuthnContext>");
+                .append(attr("SessionNotOnOrAfter", s.sessionNotOnOrAfter)).append("><saml:AuthnContext>");
         if (s.classRef != null) {
             x.append("<saml:AuthnContextClassRef>").append(esc(s.classRef)).append("</saml:AuthnContextClassRef>");
         }
