@@ -155,6 +155,12 @@ public class BrowserSessions {
         endAllOf(event.org(), event.user(), "user_disabled");
     }
 
+    /** Removes sessions that ended, or reached their absolute end, more than {@code keep} ago. */
+    @Transactional
+    public int purgeEnded(Duration keep) {
+        return repository.purge(clock.instant().minus(keep));
+    }
+
     public Duration idleTimeout() {
         return idleTimeout;
     }

@@ -78,6 +78,7 @@ public class SignInService {
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<OrgId, long[]> failureWindows = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastPurge = new java.util.concurrent.atomic.AtomicLong();
 
     public SignInService(Tenants tenants, SsoSettings sso, AuthorizationRequests oidcRequests, OidcSignIn oidcSignIn,
                          AuthnRequests samlRequests, SamlResponseValidator samlValidator, PendingSignInRepository pending,
@@ -128,6 +129,7 @@ public class SignInService {
      * very same refusal, so the page cannot be used to find out which orgs exist.
      */
     public Started start(String slug, String returnTo, String requestId) {
+        purgeNowAndThen();
         Org org = signInOrg(slug);
         SsoSettings.SignInConfig config = sso.forSignIn(org);
         String binding = BrowserSessionsAccess.randomToken();
@@ -154,6 +156,25 @@ public class SignInService {
             return new Started(redirect.url(), binding);
         }
         throw unavailable();
+    }
+
+    /**
+     * Sign-ins never completed and assertion ids past their expiry can never be used again, nor
+     * can sessions past their absolute end: removed at most every 10 minutes, by whichever node
+     * starts a sign-in (no scheduler needed; the deletes are idempotent across nodes).
+     */
+    private void purgeNowAndThen() {
+        long now = clock.millis();
+        long last = lastPurge.get();
+        if (now - last < 600_000 || !lastPurge.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            pending.purgeExpired(clock.instant());
+            sessions.purgeEnded(java.time.Duration.ofDays(1));
+        } catch (RuntimeException e) {
+            LOG.warn("purging expired sign-ins and sessions failed; it is tried again later", e);
+        }
     }
 
     /** The OIDC callback: {@code state}, {@code code}, or {@code error} from the provider. */

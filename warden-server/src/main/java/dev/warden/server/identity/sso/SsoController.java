@@ -37,14 +37,14 @@ final class SsoController {
     Map<String, Object> oidc() {
         var context = access.require();
         SsoSettings.OidcConfig config = sso.oidc(context).orElseThrow(() -> new ResourceNotFound("OIDC configuration"));
-        return oidcView(config, sso.oidcSecretSet(context));
+        return oidcView(context, config, sso.oidcSecretSet(context));
     }
 
     @PutMapping("/api/v1/sso/oidc")
     @Requires(Permission.SSO_ADMIN)
     Map<String, Object> saveOidc(@RequestBody SsoSettings.OidcConfig config) {
         var context = access.require();
-        return oidcView(sso.saveOidc(context, config), true);
+        return oidcView(context, sso.saveOidc(context, config), true);
     }
 
     @GetMapping("/api/v1/sso/saml")
@@ -68,10 +68,13 @@ final class SsoController {
                 .body(sso.metadata(org));
     }
 
-    private Map<String, Object> oidcView(SsoSettings.OidcConfig config, boolean secretSet) {
+    private Map<String, Object> oidcView(dev.warden.server.access.AccessContext context, SsoSettings.OidcConfig config,
+                                         boolean secretSet) {
         @SuppressWarnings("unchecked")
         Map<String, Object> v = new LinkedHashMap<>(json.convertValue(config, Map.class));
         v.put("client_secret", Map.of("set", secretSet));
+        // What the admin registers at the IdP as the redirect (callback) URI.
+        tenants.find(context.orgId()).ifPresent(org -> v.put("redirect_uri", sso.oidcRedirectUri(org).toString()));
         return v;
     }
 

@@ -39,6 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 @Transactional
 public class SsoSettings {
+    private static final java.util.regex.Pattern DOMAIN = java.util.regex.Pattern.compile(
+            "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+
     private final SsoRepository repository;
     private final OrgKeys keys;
     private final Tenants tenants;
@@ -135,6 +138,13 @@ public class SsoSettings {
     public SamlConfig saveSaml(AccessContext admin, SamlConfig config) {
         Org org = tenants.find(admin.orgId()).orElseThrow();
         samlSettings(org, config);
+        if (config.allowedEmailDomains() != null) {
+            for (String domain : config.allowedEmailDomains()) {
+                if (domain == null || !DOMAIN.matcher(domain.toLowerCase(java.util.Locale.ROOT)).matches()) {
+                    throw new InvalidRequest("allowed_email_domains must be domain names such as example.com");
+                }
+            }
+        }
         repository.saveSaml(admin.orgId(), json.writeValueAsString(config), clock.instant());
         audit.append(admin.orgId(), AuditRecord.of(AuditActor.of(admin), "sso.saml.update").target("org", admin.orgId())
                 .requestId(admin.requestId()).details(Map.of("idp_entity_id", String.valueOf(config.idpEntityId()),
