@@ -141,13 +141,17 @@ public class GroupRepository {
         return found;
     }
 
-    /** The person's memberships: group id to who made it ({@link #ADMIN} or {@link #IDP}). */
-    public Map<UUID, String> membershipsOf(OrgId org, UserId user) {
-        Map<UUID, String> found = new LinkedHashMap<>();
-        jdbc.sql("SELECT group_id, source FROM group_members WHERE org_id = ? AND user_id = ?")
+    /** A person's membership of a group: the group's name, and who made it ({@link #ADMIN} or {@link #IDP}). */
+    public record Membership(String groupName, String source) {}
+
+    /** The person's memberships, by group id. */
+    public Map<UUID, Membership> membershipsOf(OrgId org, UserId user) {
+        Map<UUID, Membership> found = new LinkedHashMap<>();
+        jdbc.sql("SELECT m.group_id, g.name, m.source FROM group_members m JOIN user_groups g ON g.id = m.group_id "
+                        + "AND g.org_id = m.org_id WHERE m.org_id = ? AND m.user_id = ?")
                 .params(org.value(), user.value())
                 .query(rs -> {
-                    found.put(rs.getObject(1, UUID.class), rs.getString(2));
+                    found.put(rs.getObject(1, UUID.class), new Membership(rs.getString(2), rs.getString(3)));
                 });
         return found;
     }

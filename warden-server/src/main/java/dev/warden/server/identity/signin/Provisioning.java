@@ -157,7 +157,7 @@ public class Provisioning {
 
     private void applyGroups(OrgId org, UserId user, List<String> names, List<String> joined, List<String> left) {
         Map<String, UUID> named = groups.idsByName(org, new LinkedHashSet<>(names));
-        Map<UUID, String> memberships = groups.membershipsOf(org, user);
+        Map<UUID, GroupRepository.Membership> memberships = groups.membershipsOf(org, user);
         Set<UUID> wanted = new LinkedHashSet<>(named.values());
         Map<UUID, String> nameOf = new LinkedHashMap<>();
         named.forEach((name, id) -> nameOf.put(id, name));
@@ -167,10 +167,10 @@ public class Provisioning {
                 joined.add(nameOf.get(group));
             }
         }
-        for (Map.Entry<UUID, String> m : memberships.entrySet()) {
-            if (m.getValue().equals(GroupRepository.IDP) && !wanted.contains(m.getKey())) {
+        for (Map.Entry<UUID, GroupRepository.Membership> m : memberships.entrySet()) {
+            if (m.getValue().source().equals(GroupRepository.IDP) && !wanted.contains(m.getKey())) {
                 groups.removeMember(org, m.getKey(), user);
-                left.add(m.getKey().toString());
+                left.add(m.getValue().groupName());
             }
         }
     }

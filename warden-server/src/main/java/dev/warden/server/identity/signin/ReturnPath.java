@@ -6,10 +6,11 @@ import java.util.regex.Pattern;
  * Where a browser may be sent after sign-in: a path on this server, never anywhere else. Anything
  * that is not plainly a same-origin absolute path becomes {@code /}: no scheme, no host, no
  * {@code //} or {@code /\} (which browsers read as another host), no backslash, no control or
- * space characters, no {@code ..} segment, at most 512 characters.
+ * space characters, no {@code ..} segment, every {@code %} followed by two hex digits, at most
+ * 512 characters, and it must parse as a URI without scheme or authority.
  */
 public final class ReturnPath {
-    private static final Pattern SAFE = Pattern.compile("/[A-Za-z0-9\\-._~!$&'()*+,;=:@%/?]{0,511}");
+    private static final Pattern SAFE = Pattern.compile("/([A-Za-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2}){0,511}");
 
     private ReturnPath() {}
 
@@ -22,6 +23,11 @@ public final class ReturnPath {
                 || requested.toLowerCase(java.util.Locale.ROOT).contains("%5c")) {
             return "/";
         }
-        return requested;
+        try {
+            java.net.URI uri = new java.net.URI(requested);
+            return uri.getScheme() == null && uri.getRawAuthority() == null ? requested : "/";
+        } catch (java.net.URISyntaxException e) {
+            return "/";
+        }
     }
 }

@@ -69,7 +69,6 @@ final class SignInController {
                                         @RequestParam(name = "error", required = false) String error,
                                         HttpServletRequest request, HttpServletResponse response) {
         Optional<String> binding = cookies.read(request, SessionCookies.SIGN_IN);
-        cookies.clearSignInBinding(response);
         try {
             return signedIn(request, response, signIn.completeOidc(org, state, code, error, binding, requestId(request),
                     request.getRemoteAddr()));
@@ -84,7 +83,6 @@ final class SignInController {
                                    @RequestParam(name = "SAMLResponse", required = false) String samlResponse,
                                    HttpServletRequest request, HttpServletResponse response) {
         Optional<String> binding = cookies.read(request, SessionCookies.SIGN_IN);
-        cookies.clearSignInBinding(response);
         if (samlResponse == null || samlResponse.isEmpty()) {
             return SignInPages.refused(HttpStatus.BAD_REQUEST, "The sign-in response is missing. Please start again.");
         }
@@ -136,6 +134,9 @@ final class SignInController {
         // A session the browser held before is ended: one browser, one session, and the new id is new.
         cookies.read(request, SessionCookies.SESSION).flatMap(c -> sessions.find(c, BrowserSession.Realm.ORG))
                 .ifPresent(old -> sessions.end(old, "replaced"));
+        // The binding cookie goes only now: a refused answer (which anyone can make a browser send)
+        // does not cancel the sign-in the person has in progress.
+        cookies.clearSignInBinding(response);
         cookies.setSession(response, SessionCookies.SESSION, SessionCookies.CSRF, signedIn.session().cookieValue(),
                 signedIn.session().csrfToken());
         return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(signedIn.returnTo()))

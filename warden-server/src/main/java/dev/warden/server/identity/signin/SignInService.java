@@ -60,6 +60,7 @@ public class SignInService {
     static final int MAX_FAILURE_EVENTS_PER_MINUTE = 60;
     private static final Logger LOG = LoggerFactory.getLogger(SignInService.class);
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final String ANOTHER_BROWSER = "This sign-in was started in another browser. Please start again here.";
     private static final String TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
     private static final java.time.Duration PENDING_LIFETIME = OidcSignIn.MAX_PENDING_AGE;
@@ -180,18 +181,20 @@ public class SignInService {
     /** The OIDC callback: {@code state}, {@code code}, or {@code error} from the provider. */
     public SignedIn completeOidc(String slug, String state, String code, String error, Optional<String> binding,
                                  String requestId, String source) {
-        Org org = signInOrg(slug);
-        if (error != null) {
-            String safe = ERROR_CODE.matcher(error).matches() ? error : "other";
-            throw refused(org, "oidc", "IDP_ERROR:" + safe, "Your identity provider did not sign you in ("
-                    + safe + "). Please start again.", 400, requestId);
-        }
+        Org org = callbackOrg(slug, "oidc");
         if (state == null || state.isEmpty() || state.length() > 512) {
             throw refused(org, "oidc", "STATE_MISSING", OidcRejected.Reason.STATE_MISMATCH.defaultMessage(), 400, requestId);
         }
         PendingSignInRepository.Pending p = pending.take(sha256Hex(state)).orElseThrow(() -> refused(org, "oidc",
                 "UNKNOWN_STATE", OidcRejected.Reason.STATE_MISMATCH.defaultMessage(), 400, requestId));
         checkPending(org, p, "oidc", binding, requestId);
+        // The provider's own refusal (the person cancelled, or may not use this client) counts only
+        // for a sign-in this browser started; otherwise it is just an unknown state.
+        if (error != null) {
+            String safe = ERROR_CODE.matcher(error).matches() ? error : "other";
+            throw refused(org, "oidc", "IDP_ERROR:" + safe, "Your identity provider did not sign you in ("
+                    + safe + "). Please start again.", 400, requestId);
+        }
         Payload payload = json.readValue(p.payload(), Payload.class);
         SsoSettings.SignInConfig config = sso.forSignIn(org);
         OidcSettings settings = config.oidc().orElseThrow(() -> refused(org, "oidc", "OIDC_NOT_CONFIGURED",
@@ -214,10 +217,10 @@ public class SignInService {
     /** The SAML ACS: the POSTed {@code SAMLResponse}. */
     public SignedIn completeSaml(String slug, String samlResponse, Optional<String> binding, String requestId,
                                  String source) {
-        Org org = signInOrg(slug);
+        Org org = callbackOrg(slug, "saml");
         SsoSettings.SignInConfig config = sso.forSignIn(org);
         SamlSettings settings = config.saml().orElseThrow(() -> refused(org, "saml", "SAML_NOT_CONFIGURED",
-                "Your organization does not sign in with SAML.", 400, requestId));
+                SamlRejected.Reason.UNKNOWN_REQUEST.publicMessage(), 400, requestId));
         BoundRequests requests = new BoundRequests(binding, org);
         SamlIdentity identity;
         try {
@@ -225,8 +228,11 @@ public class SignInService {
                     (ReplayCache) (id, notOnOrAfter) -> pending.firstSeen(org.id(), id, notOnOrAfter));
         } catch (SamlRejected e) {
             LOG.info("SAML sign-in refused for org {}: {}", org.slug(), e.getMessage());
-            String reason = requests.bindingMismatch ? "BROWSER_MISMATCH" : e.reason().name();
-            throw refused(org, "saml", reason, e.reason().publicMessage(), e.reason() == SamlRejected.Reason.MFA_REQUIRED ? 403 : 400, requestId);
+            if (requests.bindingMismatch) {
+                throw refused(org, "saml", "BROWSER_MISMATCH", ANOTHER_BROWSER, 400, requestId);
+            }
+            throw refused(org, "saml", e.reason().name(), e.reason().publicMessage(),
+                    e.reason() == SamlRejected.Reason.MFA_REQUIRED ? 403 : 400, requestId);
         }
         String email = identity.email().map(v -> v.strip().toLowerCase(Locale.ROOT)).orElseThrow(() -> refused(org, "saml",
                 "EMAIL_MISSING", "Your identity provider did not share an email address for your account.", 403, requestId));
@@ -290,8 +296,7 @@ public class SignInService {
         }
         if (binding.isEmpty() || !MessageDigest.isEqual(sha256Hex(binding.get()).getBytes(StandardCharsets.US_ASCII),
                 p.browserHash().getBytes(StandardCharsets.US_ASCII))) {
-            throw refused(org, protocol, "BROWSER_MISMATCH",
-                    "This sign-in was started in another browser. Please start again here.", 400, requestId);
+            throw refused(org, protocol, "BROWSER_MISMATCH", ANOTHER_BROWSER, 400, requestId);
         }
     }
 
@@ -328,6 +333,21 @@ public class SignInService {
             returnTo = Optional.ofNullable(json.readValue(p.get().payload(), Payload.class).returnTo());
             return true;
         }
+    }
+
+    /**
+     * The org a callback names. An unknown org gets exactly the refusal an org without a sign-in
+     * in progress gets (status and words), so that callbacks, like the sign-in page, do not tell
+     * which orgs exist; there is no org log to write it to, so it goes to the application log.
+     */
+    private Org callbackOrg(String slug, String protocol) {
+        Optional<Org> org = slug == null || !SLUG.matcher(slug).matches() ? Optional.empty() : tenants.findBySlug(slug);
+        if (org.isEmpty()) {
+            LOG.info("{} sign-in answer for an unknown org refused", protocol);
+            throw new SignInRefused("UNKNOWN_ORG", protocol.equals("saml")
+                    ? SamlRejected.Reason.UNKNOWN_REQUEST.publicMessage() : OidcRejected.Reason.STATE_MISMATCH.defaultMessage(), 400);
+        }
+        return org.get();
     }
 
     private Org signInOrg(String slug) {

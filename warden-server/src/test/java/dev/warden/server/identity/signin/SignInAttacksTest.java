@@ -302,18 +302,24 @@ class SignInAttacksTest extends ApiTest {
         sso.configure(Map.of());
         Browser browser = new Browser(port);
         String state = queryParam(sso.start(browser, null).location().orElseThrow(), "state");
+        Browser other = new Browser(port);
+        String otherState = queryParam(sso.start(other, null).location().orElseThrow(), "state");
 
         Browser.Page denied = browser.get("/oidc/" + sso.slug() + "/callback?error=access_denied&state=" + state);
-        Browser.Page odd = new Browser(port).get("/oidc/" + sso.slug() + "/callback?error="
-                + encode("<script>alert(1)</script>") + "&error_description=" + encode("<b>x</b>") + "&state=" + state);
+        Browser.Page odd = other.get("/oidc/" + sso.slug() + "/callback?error="
+                + encode("<script>alert(1)</script>") + "&error_description=" + encode("<b>x</b>") + "&state=" + otherState);
+        // An error without a sign-in this browser started is only an unknown state.
+        Browser.Page stray = new Browser(port).get("/oidc/" + sso.slug() + "/callback?error=access_denied&state=" + state);
 
         assertThat(denied.status()).isEqualTo(400);
         assertThat(denied.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
         assertThat(denied.body()).contains("did not sign you in (access_denied)").contains("href=\"/signin\"");
-        assertThat(browser.cookies()).doesNotContainKey("warden_session").doesNotContainKey("warden_signin");
+        assertThat(browser.cookies()).doesNotContainKey("warden_session");
         assertThat(odd.status()).isEqualTo(400);
         assertThat(odd.body()).doesNotContain("<script>").doesNotContain("<b>x</b>").contains("(other)");
-        assertThat(sso.failureReasons()).contains("IDP_ERROR:access_denied", "IDP_ERROR:other");
+        assertThat(stray.status()).isEqualTo(400);
+        assertThat(stray.body()).doesNotContain("access_denied");
+        assertThat(sso.failureReasons()).contains("IDP_ERROR:access_denied", "IDP_ERROR:other", "UNKNOWN_STATE");
     }
 
     // ---- 4. which orgs exist ------------------------------------------------------------
