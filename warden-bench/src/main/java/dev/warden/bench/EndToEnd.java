@@ -489,15 +489,19 @@ public final class EndToEnd {
         }
         long[] httpNanos = new long[runs];
         long[] jdbcNanos = new long[runs];
+        long[] serverCpu = new long[runs];
         long rows = -1;
         long bytes = -1;
         for (int r = -warmup; r < runs; r++) {
             long hn = 0;
             long[] counted = null;
+            long cpu = 0;
             if (failure == null) {
+                long c0 = serverCpuNanos();
                 long t = System.nanoTime();
                 counted = streamCsv(ava);
                 hn = System.nanoTime() - t;
+                cpu = serverCpuNanos() - c0;
             }
             long t = System.nanoTime();
             long jrows = jdbc(sql, List.of());
@@ -510,16 +514,25 @@ public final class EndToEnd {
             if (r >= 0) {
                 httpNanos[r] = hn;
                 jdbcNanos[r] = jn;
+                serverCpu[r] = cpu;
             }
+        }
+        StringBuilder each = new StringBuilder();
+        for (int r = 0; r < runs; r++) {
+            each.append(each.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", httpNanos[r] / 1e9));
         }
         Arrays.sort(httpNanos);
         Arrays.sort(jdbcNanos);
+        Arrays.sort(serverCpu);
         double hs = pct(httpNanos, 50) / 1e9;
         double js = pct(jdbcNanos, 50) / 1e9;
         if (failure == null) {
             line(String.format(Locale.ROOT, "person: ava (acme, all regions); %,d rows, %,d bytes of CSV; %d runs after %d warm-up", rows, bytes, runs, warmup));
             line(String.format(Locale.ROOT, "  HTTP CSV  median %.3f s = %,.0f rows/s (%.1f MB/s); fastest %.3f s, slowest %.3f s",
                     hs, rows / hs, bytes / hs / 1e6, httpNanos[0] / 1e9, httpNanos[runs - 1] / 1e9));
+            line("  HTTP CSV  each run, in order: " + each + " s");
+            line(String.format(Locale.ROOT, "  server CPU per export: median %.3f s (all threads of the server process, "
+                    + "DuckDB's included)", pct(serverCpu, 50) / 1e9));
         }
         line(String.format(Locale.ROOT, "  JDBC read median %.3f s = %,.0f rows/s (%,d rows: the same SQL, every value read, nothing written)",
                 js, rows / js, rows));

@@ -8,9 +8,6 @@ import dev.warden.server.access.Permission;
 import dev.warden.server.access.Requires;
 import dev.warden.server.connections.execution.WarehouseQueries;
 import dev.warden.server.problem.ResourceNotFound;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,20 +69,21 @@ final class QueryController {
     /** Rows stream as they arrive: memory stays flat whatever the size; a client that leaves stops the query. */
     private ResponseEntity<StreamingResponseBody> csv(AccessContext context, QueryService.Prepared prepared) {
         StreamingResponseBody body = out -> {
-            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            ResultWriter.csvHeader(writer, prepared.compiled().columns());
-            queries.stream(context, prepared, new WarehouseQueries.Cancellation(), new WarehouseQueries.RowHandler() {
-                @Override
-                public void start(List<String> labels) {
-                }
+            // Rows are read here and written on the export's own thread (see CsvExport).
+            try (var export = new ResultWriter.CsvExport(out, prepared.zone(), prepared.compiled().columns())) {
+                queries.stream(context, prepared, new WarehouseQueries.Cancellation(), new WarehouseQueries.RowHandler() {
+                    @Override
+                    public void start(List<String> labels) {
+                    }
 
-                @Override
-                public boolean row(Object[] values) throws Exception {
-                    ResultWriter.csvRow(writer, values, prepared.zone());
-                    return true;
-                }
-            });
-            writer.flush();
+                    @Override
+                    public boolean row(Object[] values) throws Exception {
+                        export.row(values); // throws once a write failed (the client left): the statement is cancelled
+                        return true;
+                    }
+                });
+                export.finish();
+            }
         };
         return ResponseEntity.ok().contentType(CSV)
                 .header("Content-Disposition", "attachment; filename=\"" + prepared.query().topic() + ".csv\"")

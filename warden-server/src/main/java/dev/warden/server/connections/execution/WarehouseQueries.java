@@ -1,6 +1,7 @@
 package dev.warden.server.connections.execution;
 
 import dev.warden.server.connections.Connection;
+import dev.warden.server.connections.ConnectionType;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,8 @@ import org.springframework.stereotype.Service;
 @Service
 public final class WarehouseQueries {
     private static final int FETCH_SIZE = 10_000;
+    /** A column type of this class's own, outside {@link Types}: DuckDB's plain TIMESTAMP (see {@link #duckdbTimestamp}). */
+    private static final int DUCKDB_TIMESTAMP = Integer.MIN_VALUE + 1;
 
     private final WarehousePools pools;
 
@@ -63,7 +67,7 @@ public final class WarehouseQueries {
     public long run(Connection connection, String sql, List<Object> binds, int timeoutSeconds,
                     Cancellation cancellation, RowHandler handler) {
         try (java.sql.Connection jdbc = pools.pool(connection).getConnection()) {
-            boolean streaming = connection.type() == dev.warden.server.connections.ConnectionType.POSTGRES;
+            boolean streaming = connection.type() == ConnectionType.POSTGRES;
             if (streaming) {
                 jdbc.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
             }
@@ -85,13 +89,19 @@ public final class WarehouseQueries {
                     for (int i = 0; i < n; i++) {
                         labels.add(meta.getColumnLabel(i + 1));
                         types[i] = meta.getColumnType(i + 1);
+                        if (types[i] == Types.TIMESTAMP && connection.type() == ConnectionType.DUCKDB
+                                && "TIMESTAMP".equals(meta.getColumnTypeName(i + 1))) {
+                            types[i] = DUCKDB_TIMESTAMP;
+                        }
                     }
                     handler.start(labels);
+                    Days days = new Days();
                     long rows = 0;
                     while (rs.next()) {
                         Object[] values = new Object[n];
                         for (int i = 0; i < n; i++) {
-                            values[i] = read(rs, i + 1, types[i]);
+                            values[i] = types[i] == DUCKDB_TIMESTAMP ? duckdbTimestamp(rs, i + 1, days)
+                                    : read(rs, i + 1, types[i]);
                         }
                         rows++;
                         if (!handler.row(values)) {
@@ -148,6 +158,45 @@ public final class WarehouseQueries {
 
     private static boolean isConnectFailure(SQLException e) {
         return e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("28"));
+    }
+
+    /**
+     * DuckDB's TIMESTAMP (microseconds since 1970-01-01 00:00, no zone). Its driver's
+     * {@code getLong} answers that count, from which this builds the same LocalDateTime as
+     * {@code getObject(column, LocalDateTime.class)} does (the driver's own conversion: the count
+     * as an Instant, read in UTC), without the driver's Instant and its search through the
+     * requested class, and taking each date from {@link Days} (a million rows seldom span more
+     * than a few thousand days). Only plain TIMESTAMP: the driver's {@code getLong} does not
+     * convert TIMESTAMP_S, _MS or _NS, which take {@link #read}.
+     */
+    private static LocalDateTime duckdbTimestamp(ResultSet rs, int column, Days days) throws SQLException {
+        long micros = rs.getLong(column);
+        if (rs.wasNull()) {
+            return null;
+        }
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        long nanoOfSecond = Math.floorMod(micros, 1_000_000L) * 1_000L;
+        long secondOfDay = Math.floorMod(seconds, 86_400L);
+        return LocalDateTime.of(days.of(Math.floorDiv(seconds, 86_400L)),
+                LocalTime.ofNanoOfDay(secondOfDay * 1_000_000_000L + nanoOfSecond));
+    }
+
+    /** The dates of one export by epoch day, in a small direct-mapped table: bounded memory, no hashing. */
+    private static final class Days {
+        private static final int SIZE = 1 << 10;
+        private final long[] keys = new long[SIZE];
+        private final LocalDate[] dates = new LocalDate[SIZE];
+
+        LocalDate of(long epochDay) {
+            int slot = (int) (epochDay & (SIZE - 1));
+            LocalDate date = dates[slot];
+            if (date == null || keys[slot] != epochDay) {
+                date = LocalDate.ofEpochDay(epochDay);
+                dates[slot] = date;
+                keys[slot] = epochDay;
+            }
+            return date;
+        }
     }
 
     private static Object read(ResultSet rs, int column, int type) throws SQLException {
