@@ -21,6 +21,8 @@ import org.springframework.test.context.ContextConfiguration;
         // in the PostgreSQL run, the tests' warehouses live on the metadata store's own server
         "warden.connections.allow-metadata-store-server=true",
         "warden.demo.enabled=false",
+        // every test browser comes from 127.0.0.1; the per-address limit has its own test
+        "warden.signin.starts-per-minute=1000000",
         // two operators for the support-access tests; their keys are in SupportKeys
         "warden.support.operators=alice=373ee678638ff670e2f8537379c56d3cba49574e1953d45bdbd745e35bd5e2cc,"
                 + "bob=9aa6f135d4a9512a7bc0e8ee605e23aaa59889d32db7025934624b87e003e771"})

@@ -109,8 +109,13 @@ final class DemoIdpController {
 
     private void requireLocal(String slug, HttpServletRequest request) {
         String host = request.getServerName() == null ? "" : request.getServerName().toLowerCase(Locale.ROOT);
-        if (!isLoopback(request.getRemoteAddr()) || !(LOOPBACK_NAMES.contains(host) || host.equals(publicHost))
-                || !idp.serves(slug)) {
+        // Behind a reverse proxy on the same host every request comes from loopback: a public URL
+        // that is not loopback, or any proxy header, means the caller may be anyone.
+        boolean proxied = request.getHeader("Forwarded") != null || request.getHeader("X-Forwarded-For") != null
+                || request.getHeader("X-Forwarded-Host") != null || request.getHeader("X-Real-IP") != null
+                || request.getHeader("Via") != null;
+        if (!LOOPBACK_NAMES.contains(publicHost) || proxied || !isLoopback(request.getRemoteAddr())
+                || !LOOPBACK_NAMES.contains(host) || !idp.serves(slug)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
     }

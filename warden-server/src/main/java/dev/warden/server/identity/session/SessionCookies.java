@@ -42,7 +42,7 @@ public final class SessionCookies {
     private final boolean secure;
 
     public SessionCookies(@Value("${warden.public-url:http://localhost:8080}") String publicUrl) {
-        this.secure = publicUrl.startsWith("https://");
+        this.secure = "https".equalsIgnoreCase(java.net.URI.create(publicUrl.strip()).getScheme());
     }
 
     public boolean secure() {

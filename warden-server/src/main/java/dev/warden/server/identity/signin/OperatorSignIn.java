@@ -52,6 +52,7 @@ public class OperatorSignIn {
     private final Operators operators;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
+    private final SignInService.StartLimit startLimit;
 
     public OperatorSignIn(@Value("${warden.support.realm.issuer:}") String issuer,
                           @Value("${warden.support.realm.client-id:}") String clientId,
@@ -60,7 +61,9 @@ public class OperatorSignIn {
                           @Value("${warden.support.realm.required-acr:}") List<String> requiredAcr,
                           @Value("${warden.public-url:http://localhost:8080}") String publicUrl,
                           AuthorizationRequests requests, OidcSignIn oidcSignIn, PendingSignInRepository pending,
-                          BrowserSessions sessions, Operators operators, Clock clock) {
+                          BrowserSessions sessions, Operators operators, Clock clock,
+                          @Value("${warden.signin.starts-per-minute:30}") int startsPerMinute) {
+        this.startLimit = new SignInService.StartLimit(startsPerMinute);
         String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
         this.redirectUri = URI.create(base + "/operator/oidc/callback");
         if (issuer.isBlank()) {
@@ -92,8 +95,14 @@ public class OperatorSignIn {
         return settings.isPresent();
     }
 
-    public SignInService.Started start() {
+    public SignInService.Started start(String source) {
         OidcSettings realm = settings.orElseThrow(OperatorSignIn::notConfigured);
+        if (!operators.allowedSource(source)) {
+            throw refused("SOURCE_NOT_ALLOWED", "Operators may not sign in from this network.", 403);
+        }
+        if (!startLimit.admit(source)) {
+            throw SignInService.tooMany();
+        }
         SignInRedirect redirect;
         try {
             redirect = requests.start(realm, redirectUri);

@@ -31,9 +31,9 @@ final class OperatorSignInController {
 
     @GetMapping("/operator/signin")
     @PublicEndpoint("operators start signing in through the deployment's operator IdP here")
-    ResponseEntity<String> start(HttpServletResponse response) {
+    ResponseEntity<String> start(HttpServletRequest request, HttpServletResponse response) {
         try {
-            SignInService.Started started = signIn.start();
+            SignInService.Started started = signIn.start(request.getRemoteAddr());
             cookies.setSignInBinding(response, started.browserBinding());
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(started.redirect())
                     .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
@@ -49,12 +49,12 @@ final class OperatorSignInController {
                                     @RequestParam(name = "error", required = false) String error,
                                     HttpServletRequest request, HttpServletResponse response) {
         Optional<String> binding = cookies.read(request, SessionCookies.SIGN_IN);
-        cookies.clearSignInBinding(response);
         try {
             BrowserSessions.Issued issued = signIn.complete(state, code, error, binding, request.getRemoteAddr());
             cookies.read(request, SessionCookies.OPERATOR_SESSION)
                     .flatMap(c -> sessions.find(c, BrowserSession.Realm.OPERATORS))
                     .ifPresent(old -> sessions.end(old, "replaced"));
+            cookies.clearSignInBinding(response); // only now: a refused answer does not cancel a sign-in in progress
             cookies.setSession(response, SessionCookies.OPERATOR_SESSION, SessionCookies.OPERATOR_CSRF,
                     issued.cookieValue(), issued.csrfToken());
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/operator/api/v1/orgs"))
@@ -68,8 +68,8 @@ final class OperatorSignInController {
     @PublicEndpoint("ends the operator's own browser session; needs its CSRF token")
     ResponseEntity<String> signOut(@RequestParam(name = SessionCookies.CSRF_FIELD, required = false) String csrfField,
                                    HttpServletRequest request, HttpServletResponse response) {
-        Optional<BrowserSession> session = cookies.read(request, SessionCookies.OPERATOR_SESSION)
-                .flatMap(c -> sessions.find(c, BrowserSession.Realm.OPERATORS));
+        Optional<String> cookie = cookies.read(request, SessionCookies.OPERATOR_SESSION);
+        Optional<BrowserSession> session = cookie.flatMap(c -> sessions.find(c, BrowserSession.Realm.OPERATORS));
         if (session.isPresent()) {
             String token = csrfField != null ? csrfField : request.getHeader(SessionCookies.CSRF_HEADER);
             if (!sessions.csrfMatches(session.get(), token)) {
@@ -77,7 +77,9 @@ final class OperatorSignInController {
             }
             sessions.end(session.get(), "logout");
         }
-        cookies.clearSession(response, SessionCookies.OPERATOR_SESSION, SessionCookies.OPERATOR_CSRF);
+        if (cookie.isPresent()) {
+            cookies.clearSession(response, SessionCookies.OPERATOR_SESSION, SessionCookies.OPERATOR_CSRF);
+        }
         return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/signin")).build();
     }
 }

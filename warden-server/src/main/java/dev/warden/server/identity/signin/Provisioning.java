@@ -43,8 +43,9 @@ import org.springframework.transaction.annotation.Transactional;
  * wins at every sign-in: the person's own values are replaced by what the IdP sent, and removed
  * when it sent nothing (an entitlement withdrawn at the IdP is withdrawn here at the next
  * sign-in). Attributes the mapping does not name are the admin's alone. Values that do not fit
- * the attribute's definition (type, count) are not applied; the sign-in goes on without them and
- * the audit event names the attribute. For groups, when the org reads a groups claim: the person
+ * the attribute's definition (type, count) are not applied and the attribute is cleared (what the
+ * IdP had said before must not outlive what it says now); the sign-in goes on and the audit event
+ * names the attribute. For groups, when the org reads a groups claim: the person
  * joins each existing group the IdP names and leaves each group the IdP made them a member of
  * before and no longer names; memberships an admin made are never removed by a sign-in, and
  * unknown group names are ignored (groups are created by admins, not by IdPs).
@@ -144,8 +145,9 @@ public class Provisioning {
                 try {
                     values = AttributeAdministration.validValues(definition.get(), sent);
                 } catch (InvalidRequest e) {
+                    // What the IdP says does not fit: the old value must not outlive it either.
                     skipped.add(name);
-                    continue;
+                    values = List.of();
                 }
             }
             if (!values.equals(current.getOrDefault(name, List.of()))) {

@@ -51,8 +51,13 @@ final class SignInController {
         if (slug.isEmpty()) {
             return SignInPages.signIn(HttpStatus.OK, null, safeReturn);
         }
+        if (startedElsewhere(request)) {
+            // Another site sent the browser here: it could sign the person into an org of the
+            // attacker's choosing (login CSRF). The person confirms on Warden's own page instead.
+            return SignInPages.confirm(slug.get(), safeReturn);
+        }
         try {
-            SignInService.Started started = signIn.start(slug.get(), safeReturn, requestId(request));
+            SignInService.Started started = signIn.start(slug.get(), safeReturn, requestId(request), request.getRemoteAddr());
             cookies.setSignInBinding(response, started.browserBinding());
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(started.redirect())
                     .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
@@ -115,8 +120,8 @@ final class SignInController {
     @PublicEndpoint("ends the browser's own session; needs its CSRF token")
     ResponseEntity<String> signOut(@RequestParam(name = SessionCookies.CSRF_FIELD, required = false) String csrfField,
                                    HttpServletRequest request, HttpServletResponse response) {
-        Optional<BrowserSession> session = cookies.read(request, SessionCookies.SESSION)
-                .flatMap(c -> sessions.find(c, BrowserSession.Realm.ORG));
+        Optional<String> cookie = cookies.read(request, SessionCookies.SESSION);
+        Optional<BrowserSession> session = cookie.flatMap(c -> sessions.find(c, BrowserSession.Realm.ORG));
         if (session.isPresent()) {
             String token = csrfField != null ? csrfField : request.getHeader(SessionCookies.CSRF_HEADER);
             if (!sessions.csrfMatches(session.get(), token)) {
@@ -125,7 +130,11 @@ final class SignInController {
             }
             sessions.end(session.get(), "logout");
         }
-        cookies.clearSession(response, SessionCookies.SESSION, SessionCookies.CSRF);
+        // Cookies are cleared only for a browser that presented one: a cross-site form (which
+        // carries no Lax cookie) cannot make the browser drop a running session's cookie.
+        if (cookie.isPresent()) {
+            cookies.clearSession(response, SessionCookies.SESSION, SessionCookies.CSRF);
+        }
         return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/signin")).build();
     }
 
@@ -141,6 +150,16 @@ final class SignInController {
                 signedIn.session().csrfToken());
         return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(signedIn.returnTo()))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    /**
+     * Whether another site started this navigation, by the browser's Fetch Metadata: anything but
+     * {@code same-origin} or {@code none} (typed, bookmarked). Without the header (older browsers,
+     * programs) the binding cookie and the IdP's own page still stand.
+     */
+    static boolean startedElsewhere(HttpServletRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        return site != null && !site.equals("same-origin") && !site.equals("none");
     }
 
     private Optional<String> slugFromHost(HttpServletRequest request) {

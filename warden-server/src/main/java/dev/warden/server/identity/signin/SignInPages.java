@@ -35,6 +35,17 @@ final class SignInPages {
         return page(status, "Sign in", body.toString());
     }
 
+    /** Another site sent the browser to start a sign-in: the person continues here, or not. */
+    static ResponseEntity<String> confirm(String org, String returnTo) {
+        String body = "<h1>Sign in to Warden</h1><p>Another site sent you here to sign in to the organization <strong>"
+                + htmlEscape(org) + "</strong>. Continue only if you meant to.</p>"
+                + "<form method=\"get\" action=\"/signin\"><input type=\"hidden\" name=\"org\" value=\"" + htmlEscape(org)
+                + "\"><input type=\"hidden\" name=\"return_to\" value=\"" + htmlEscape(returnTo)
+                + "\"><button type=\"submit\">Continue to " + htmlEscape(org) + "</button></form>"
+                + "<p><a href=\"/signin\">Choose another organization</a></p>";
+        return page(HttpStatus.OK, "Sign in", body);
+    }
+
     static ResponseEntity<String> signedIn(String displayName, String email, String org, String csrfToken) {
         String body = "<h1>Warden</h1><p>Signed in as <strong>" + htmlEscape(displayName) + "</strong> ("
                 + htmlEscape(email) + ") in <strong>" + htmlEscape(org) + "</strong>.</p>"

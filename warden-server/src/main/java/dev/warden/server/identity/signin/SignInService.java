@@ -50,9 +50,10 @@ import tools.jackson.databind.json.JsonMapper;
  * node), keyed by a hash of its OIDC state or SAML request id, single use, ten minutes at most,
  * and bound to the browser that started it by a random value in a short-lived cookie: a
  * response an attacker obtained for their own account cannot be completed in a victim's
- * browser (login CSRF). Every success and every refusal is an audit event in the org's log
- * (refusals at most {@link #MAX_FAILURE_EVENTS_PER_MINUTE} a minute per org, so that anyone
- * posting garbage cannot flood the log; the next event counts what was left out).
+ * browser (login CSRF). Every success and every refusal is an audit event in the org's log;
+ * refusals that anyone can cause without a sign-in in progress or a signed answer (garbage
+ * posted to an ACS, unknown states) at most {@link #MAX_FAILURE_EVENTS_PER_MINUTE} a minute per
+ * org, so that they cannot flood the log (the next event counts what was left out).
  */
 @Service
 public class SignInService {
@@ -60,7 +61,21 @@ public class SignInService {
     static final int MAX_FAILURE_EVENTS_PER_MINUTE = 60;
     private static final Logger LOG = LoggerFactory.getLogger(SignInService.class);
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /**
+     * Refusals anyone can cause without a sign-in in progress or a validly signed answer: capped
+     * per org ({@link #MAX_FAILURE_EVENTS_PER_MINUTE}). Every other refusal (tied to a real pending
+     * sign-in, or to a signed assertion or token) is always recorded.
+     */
+    private static final Set<String> UNAUTHENTICATED_NOISE = Set.of("UNKNOWN_STATE", "STATE_MISSING",
+            "SAML_NOT_CONFIGURED", "TOO_LARGE", "MALFORMED", "DTD_FORBIDDEN", "STATUS_NOT_SUCCESS", "ENCRYPTED_ASSERTION",
+            "ASSERTION_COUNT", "DUPLICATE_ID", "UNEXPECTED_STRUCTURE", "UNSIGNED", "BAD_REFERENCE", "FORBIDDEN_TRANSFORM",
+            "ALGORITHM_NOT_ALLOWED", "SIGNATURE_INVALID");
     private static final String ANOTHER_BROWSER = "This sign-in was started in another browser. Please start again here.";
+    /** The NameID formats sign-in treats specially. */
+    static final class SamlResponseValidatorFormats {
+        static final String EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    }
+
     private static final String TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
     private static final java.time.Duration PENDING_LIFETIME = OidcSignIn.MAX_PENDING_AGE;
@@ -80,11 +95,35 @@ public class SignInService {
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<OrgId, long[]> failureWindows = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong lastPurge = new java.util.concurrent.atomic.AtomicLong();
+    /** Each start stores a pending sign-in: at most this many a minute per source address, per node. */
+    private final StartLimit startLimit;
+
+    /** A fixed-window count per source address; the map is dropped whole each minute. */
+    static final class StartLimit {
+        private final int perMinute;
+        private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+        private volatile long minute;
+
+        StartLimit(int perMinute) {
+            this.perMinute = perMinute;
+        }
+
+        boolean admit(String source) {
+            long now = System.currentTimeMillis() / 60_000;
+            if (now != minute) {
+                counts.clear();
+                minute = now;
+            }
+            return counts.merge(source == null ? "" : source, 1, Integer::sum) <= perMinute;
+        }
+    }
 
     public SignInService(Tenants tenants, SsoSettings sso, AuthorizationRequests oidcRequests, OidcSignIn oidcSignIn,
                          AuthnRequests samlRequests, SamlResponseValidator samlValidator, PendingSignInRepository pending,
                          Provisioning provisioning, BrowserSessions sessions, AuditLog audit, UserRepository users,
-                         Clock clock) {
+                         Clock clock, @org.springframework.beans.factory.annotation.Value(
+                                 "${warden.signin.starts-per-minute:30}") int startsPerMinute) {
+        this.startLimit = new StartLimit(startsPerMinute);
         this.tenants = tenants;
         this.sso = sso;
         this.oidcRequests = oidcRequests;
@@ -129,8 +168,11 @@ public class SignInService {
      * Starts a sign-in for the org {@code slug}. An unknown org and an org without SSO give the
      * very same refusal, so the page cannot be used to find out which orgs exist.
      */
-    public Started start(String slug, String returnTo, String requestId) {
+    public Started start(String slug, String returnTo, String requestId, String source) {
         purgeNowAndThen();
+        if (!startLimit.admit(source)) {
+            throw tooMany();
+        }
         Org org = signInOrg(slug);
         SsoSettings.SignInConfig config = sso.forSignIn(org);
         String binding = BrowserSessionsAccess.randomToken();
@@ -205,7 +247,7 @@ public class SignInService {
                     URI.create(payload.redirectUri()), p.createdAt());
             identity = oidcSignIn.complete(settings, pendingSignIn, state, code, sso.oidcRedirectUri(org), clock.instant());
         } catch (OidcRejected e) {
-            LOG.info("OIDC sign-in refused for org {}: {}", org.slug(), e.getMessage());
+            LOG.info("OIDC sign-in refused for org {}: {}", org.slug(), e.reason());
             throw refused(org, "oidc", e.reason().name(), e.publicMessage(), statusOf(e.reason()), requestId);
         }
         ExternalIdentity external = new ExternalIdentity("oidc", identity.issuer(), identity.subject(),
@@ -227,7 +269,7 @@ public class SignInService {
             identity = samlValidator.validate(samlResponse, settings, clock.instant(), requests,
                     (ReplayCache) (id, notOnOrAfter) -> pending.firstSeen(org.id(), id, notOnOrAfter));
         } catch (SamlRejected e) {
-            LOG.info("SAML sign-in refused for org {}: {}", org.slug(), e.getMessage());
+            LOG.info("SAML sign-in refused for org {}: {}", org.slug(), e.reason());
             if (requests.bindingMismatch) {
                 throw refused(org, "saml", "BROWSER_MISMATCH", ANOTHER_BROWSER, 400, requestId);
             }
@@ -242,7 +284,11 @@ public class SignInService {
                     "Your email address's domain is not allowed for this organization.", 403, requestId);
         }
         // A transient NameID changes at every sign-in: the person is then known by their email alone.
-        String subject = identity.nameIdFormat().filter(TRANSIENT::equals).isPresent() ? "email:" + email : identity.nameId();
+        // An emailAddress NameID is compared without case (some IdPs echo what the person typed). The
+        // transient form starts with a newline, which no NameID an IdP sends as a username has.
+        String subject = identity.nameIdFormat().filter(TRANSIENT::equals).isPresent() ? "\ntransient-email:" + email
+                : identity.nameIdFormat().filter(SamlResponseValidatorFormats.EMAIL::equals).isPresent()
+                        ? identity.nameId().strip().toLowerCase(Locale.ROOT) : identity.nameId();
         ExternalIdentity external = new ExternalIdentity("saml", settings.idpEntityId(), subject, email,
                 Optional.ofNullable(identity.attributes().getOrDefault("display_name", List.of()).stream().findFirst()
                         .orElse(null)),
@@ -257,7 +303,12 @@ public class SignInService {
                             String requestId, String source) {
         Provisioning.Outcome outcome;
         try {
-            outcome = provisioning.signIn(org.id(), identity, jit, requestId);
+            try {
+                outcome = provisioning.signIn(org.id(), identity, jit, requestId);
+            } catch (org.springframework.dao.DataIntegrityViolationException race) {
+                // Two first sign-ins of one person at once: the other one linked or created them; once more finds it.
+                outcome = provisioning.signIn(org.id(), identity, jit, requestId);
+            }
         } catch (SignInRefused e) {
             throw refused(org, identity.protocol(), e.reason(), e.publicMessage(), e.status(), requestId,
                     Map.of("email", identity.email()));
@@ -357,6 +408,11 @@ public class SignInService {
         return tenants.findBySlug(slug).orElseThrow(SignInService::unavailable);
     }
 
+    static SignInRefused tooMany() {
+        return new SignInRefused("TOO_MANY_SIGN_INS", "Too many sign-ins from your network. Please wait a minute and try again.",
+                429);
+    }
+
     /** The one answer for an unknown org and an org without SSO. */
     static SignInRefused unavailable() {
         return new SignInRefused("SSO_UNAVAILABLE",
@@ -369,7 +425,7 @@ public class SignInService {
 
     private SignInRefused refused(Org org, String protocol, String reason, String message, int status, String requestId,
                                   Map<String, Object> extra) {
-        long suppressed = admitFailureEvent(org.id());
+        long suppressed = UNAUTHENTICATED_NOISE.contains(reason) ? admitFailureEvent(org.id()) : 0;
         if (suppressed >= 0) {
             Map<String, Object> details = new LinkedHashMap<>(extra);
             details.put("protocol", protocol);

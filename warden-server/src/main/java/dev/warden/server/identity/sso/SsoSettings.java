@@ -113,6 +113,11 @@ public class SsoSettings {
         if (newSecret && (config.clientSecret().isEmpty() || config.clientSecret().length() > 4096)) {
             throw new InvalidRequest("client_secret must have 1 to 4096 characters");
         }
+        if ("google".equals(config.preset()) && Boolean.TRUE.equals(config.jitProvisioning())
+                && (config.allowedEmailDomains() == null || config.allowedEmailDomains().isEmpty())) {
+            // Google signs in every Google account in the world: provisioning needs a domain limit.
+            throw new InvalidRequest("with the google preset, jit_provisioning needs allowed_email_domains");
+        }
         // Check by building what sign-in builds; the secret stands in as a placeholder when unchanged.
         toSettings(admin.orgId(), config, ClientSecret.of(newSecret ? config.clientSecret() : "unchanged"));
         byte[] sealed = newSecret

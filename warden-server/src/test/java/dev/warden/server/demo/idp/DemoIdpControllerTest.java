@@ -104,6 +104,18 @@ class DemoIdpControllerTest {
     }
 
     @Test
+    void behindAProxyOrUnderAPublicUrlTheProviderFindsNothingEvenFromLoopback() throws Exception {
+        // A reverse proxy on the same host makes every caller look like loopback.
+        for (String header : List.of("X-Forwarded-For", "Forwarded", "X-Forwarded-Host", "X-Real-IP", "Via")) {
+            mvc.perform(get("/demo-idp/acme/jwks").header(header, "203.0.113.9")).andExpect(status().isNotFound());
+        }
+        MockMvc published = MockMvcBuilders.standaloneSetup(
+                new DemoIdpController(idp, "https://warden.example.com")).build();
+        published.perform(get("/demo-idp/acme/jwks")).andExpect(status().isNotFound());
+        published.perform(get("/demo-idp/acme/jwks").header("Host", "warden.example.com")).andExpect(status().isNotFound());
+    }
+
+    @Test
     void anOrgTheProviderDoesNotServeFindsNothing() throws Exception {
         mvc.perform(get("/demo-idp/initech/.well-known/openid-configuration")).andExpect(status().isNotFound());
         mvc.perform(get("/demo-idp/initech/jwks")).andExpect(status().isNotFound());
