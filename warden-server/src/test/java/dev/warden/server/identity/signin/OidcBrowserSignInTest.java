@@ -141,4 +141,30 @@ class OidcBrowserSignInTest extends ApiTest {
         Browser.Page replayed = new Browser(port).get("/api/v1/me", Map.of("Cookie", "warden_session=" + stolen));
         assertThat(replayed.status()).isEqualTo(401);
     }
+
+    @Test
+    void anOrgThatRequiresMfaRefusesASignInWithoutItAndSaysWhy() {
+        Map<String, Object> oidc = new LinkedHashMap<>();
+        oidc.put("issuer", issuer(org.slug()));
+        oidc.put("client_id", CLIENT_ID);
+        oidc.put("required_amr", List.of("mfa"));
+        assertThat(api().put(org.admin().key(), "/api/v1/sso/oidc", oidc).status()).isEqualTo(200);
+        Map<String, Object> passwordOnly = new LinkedHashMap<>(verified(member.email()));
+        passwordOnly.put("amr", List.of("pwd"));
+        Map<String, Object> withMfa = new LinkedHashMap<>(verified(member.email()));
+        withMfa.put("amr", List.of("pwd", "mfa"));
+
+        nextToken(org.slug(), "subject-mfa", passwordOnly);
+        Browser refusedBrowser = new Browser(port);
+        Browser.Page refused = signIn(refusedBrowser, null);
+        nextToken(org.slug(), "subject-mfa", withMfa);
+        Browser.Page allowed = signIn(new Browser(port), null);
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("requires multi-factor authentication");
+        assertThat(refusedBrowser.cookies()).doesNotContainKey("warden_session");
+        assertThat(allowed.status()).isEqualTo(303);
+        assertThat(api().get(org.admin().key(), "/api/v1/audit-events?action=auth.sign_in").body())
+                .contains("MFA_REQUIRED");
+    }
 }
