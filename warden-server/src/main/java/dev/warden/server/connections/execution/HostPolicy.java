@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * name whose answer changes in between (DNS rebinding) is a known gap: see docs/SECURITY.md.
  */
 @Component
-final class HostPolicy {
+public final class HostPolicy {
     /** Cloud instance-metadata addresses that are not link-local (AWS IPv6, Alibaba Cloud). */
     private static final Set<String> CLOUD_METADATA = Set.of("fd00:ec2:0:0:0:0:0:254", "100.100.100.200");
 
@@ -36,6 +36,18 @@ final class HostPolicy {
         this.metadataStore = allowMetadataStoreServer ? Optional.empty() : serverOf(metadataUrl);
     }
 
+    /** Whether loopback addresses are allowed at all ({@code warden.connections.allow-loopback}). */
+    public boolean loopbackAllowed() {
+        return allowLoopback;
+    }
+
+    /** Whether a tenant-named host that resolved to {@code address} may be reached on {@code port}. */
+    public boolean allows(InetAddress address, int port) {
+        return !((address.isLoopbackAddress() && !allowLoopback) || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()
+                || CLOUD_METADATA.contains(address.getHostAddress()) || isMetadataStore(address, port));
+    }
+
     void check(String host, int port) {
         InetAddress[] addresses;
         try {
@@ -44,10 +56,7 @@ final class HostPolicy {
             throw new WarehouseFailure(WarehouseFailure.Kind.UNREACHABLE);
         }
         for (InetAddress address : addresses) {
-            boolean local = address.isLoopbackAddress();
-            if ((local && !allowLoopback) || address.isLinkLocalAddress() || address.isAnyLocalAddress()
-                    || address.isMulticastAddress() || CLOUD_METADATA.contains(address.getHostAddress())
-                    || isMetadataStore(address, port)) {
+            if (!allows(address, port)) {
                 throw new WarehouseFailure(WarehouseFailure.Kind.HOST_NOT_ALLOWED);
             }
         }

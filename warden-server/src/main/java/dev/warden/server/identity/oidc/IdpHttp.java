@@ -42,11 +42,25 @@ public final class IdpHttp implements HTTPRequestSender {
     /** Headers that java.net.http sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
+    /** Which addresses an identity provider's host may resolve to (an org admin names the host). */
+    @FunctionalInterface
+    public interface AddressPolicy {
+        boolean allows(java.net.InetAddress address, int port);
+
+        AddressPolicy ANY = (address, port) -> true;
+    }
+
     private final HttpClient client;
     private final Duration timeout;
+    private final AddressPolicy policy;
 
     private IdpHttp(Duration connectTimeout, Duration timeout) {
+        this(connectTimeout, timeout, AddressPolicy.ANY);
+    }
+
+    private IdpHttp(Duration connectTimeout, Duration timeout, AddressPolicy policy) {
         this.timeout = Objects.requireNonNull(timeout, "timeout is null");
+        this.policy = Objects.requireNonNull(policy, "policy is null");
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Objects.requireNonNull(connectTimeout, "connect timeout is null"))
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -58,6 +72,16 @@ public final class IdpHttp implements HTTPRequestSender {
         return new IdpHttp(DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT);
     }
 
+    /**
+     * The default sender, refusing hosts that resolve to an address {@code policy} does not allow:
+     * an org admin chooses the issuer, and Warden must not become their probe of its own network
+     * (loopback, link-local and cloud metadata addresses, the metadata store). The name is resolved
+     * here and again by the HTTP client, so DNS rebinding is a known gap, as for warehouses.
+     */
+    public static IdpHttp withPolicy(AddressPolicy policy) {
+        return new IdpHttp(DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, policy);
+    }
+
     /** {@code timeout} bounds each whole request, from connecting to the last byte of the body. */
     public static IdpHttp withTimeouts(Duration connectTimeout, Duration timeout) {
         return new IdpHttp(connectTimeout, timeout);
@@ -65,6 +89,7 @@ public final class IdpHttp implements HTTPRequestSender {
 
     @Override
     public ReadOnlyHTTPResponse send(ReadOnlyHTTPRequest request) throws IOException {
+        checkAddress(request.getURI());
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI()).timeout(timeout);
         for (Map.Entry<String, List<String>> header : request.getHeaderMap().entrySet()) {
             if (RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
@@ -106,6 +131,23 @@ public final class IdpHttp implements HTTPRequestSender {
         });
         result.setBody(new String(response.body(), StandardCharsets.UTF_8));
         return result;
+    }
+
+    private void checkAddress(java.net.URI uri) throws IOException {
+        if (policy == AddressPolicy.ANY) {
+            return;
+        }
+        String host = uri.getHost();
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        if (host == null) {
+            throw new IOException("no host");
+        }
+        for (java.net.InetAddress address : java.net.InetAddress.getAllByName(
+                host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host)) {
+            if (!policy.allows(address, port)) {
+                throw new java.net.ConnectException("the identity provider's address is not allowed on this deployment");
+            }
+        }
     }
 
     /** Collects a body up to a limit, and fails (cancelling the stream) beyond it. */
