@@ -143,6 +143,12 @@ public class BrowserSessions {
         return repository.end(session.id(), clock.instant(), reason);
     }
 
+    /** Ends a session known by id (one this server looked up itself); reports whether it was running. */
+    @Transactional
+    public boolean endById(UUID id, String reason) {
+        return repository.end(id, clock.instant(), reason);
+    }
+
     /** Ends every running session of a person (disabled, deleted); returns how many. */
     @Transactional
     public int endAllOf(OrgId org, UserId user, String reason) {

@@ -113,7 +113,7 @@ public class OperatorSignIn {
         PendingSignIn p = redirect.pending();
         pending.insert(SignInService.sha256Hex(p.state()), new PendingSignInRepository.Pending(REALM, Optional.empty(), "oidc",
                 SignInService.sha256Hex(binding), json.writeValueAsString(new SignInService.Payload(p.nonce(), p.codeVerifier(),
-                        p.redirectUri().toString(), null, "/operator/")),
+                        p.redirectUri().toString(), null, "/operator/", null)),
                 p.createdAt(), p.createdAt().plus(OidcSignIn.MAX_PENDING_AGE)));
         return new SignInService.Started(redirect.authorizationUrl(), binding);
     }

@@ -57,7 +57,10 @@ final class SignInController {
             return SignInPages.confirm(slug.get(), safeReturn);
         }
         try {
-            SignInService.Started started = signIn.start(slug.get(), safeReturn, requestId(request), request.getRemoteAddr());
+            Optional<java.util.UUID> previous = cookies.read(request, SessionCookies.SESSION)
+                    .flatMap(c -> sessions.find(c, BrowserSession.Realm.ORG)).map(BrowserSession::id);
+            SignInService.Started started = signIn.start(slug.get(), safeReturn, requestId(request), request.getRemoteAddr(),
+                    previous);
             cookies.setSignInBinding(response, started.browserBinding());
             return ResponseEntity.status(HttpStatus.SEE_OTHER).location(started.redirect())
                     .header(HttpHeaders.CACHE_CONTROL, "no-store").build();

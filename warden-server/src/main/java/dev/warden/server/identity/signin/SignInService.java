@@ -162,13 +162,24 @@ public class SignInService {
     }
 
     /** What is kept of a sign-in in progress besides its key. */
-    record Payload(String nonce, String verifier, String redirectUri, String state, String returnTo) {}
+    record Payload(String nonce, String verifier, String redirectUri, String state, String returnTo,
+                   String previousSession) {}
 
     /**
      * Starts a sign-in for the org {@code slug}. An unknown org and an org without SSO give the
      * very same refusal, so the page cannot be used to find out which orgs exist.
      */
     public Started start(String slug, String returnTo, String requestId, String source) {
+        return start(slug, returnTo, requestId, source, Optional.empty());
+    }
+
+    /**
+     * @param previousSession the session the browser held when it started (read from its cookie
+     *     here, where the request is same-origin): ended when the sign-in completes, even when the
+     *     answer comes as a cross-site POST that carries no session cookie (SAML)
+     */
+    public Started start(String slug, String returnTo, String requestId, String source, Optional<java.util.UUID> previousSession) {
+        String previous = previousSession.map(java.util.UUID::toString).orElse(null);
         purgeNowAndThen();
         if (!startLimit.admit(source)) {
             throw tooMany();
@@ -188,13 +199,13 @@ public class SignInService {
             PendingSignIn p = redirect.pending();
             pending.insert(sha256Hex(p.state()), new PendingSignInRepository.Pending(ORG_REALM, Optional.of(org.id()), "oidc",
                     sha256Hex(binding), json.writeValueAsString(new Payload(p.nonce(), p.codeVerifier(),
-                            p.redirectUri().toString(), null, safeReturn)), p.createdAt(), p.createdAt().plus(PENDING_LIFETIME)));
+                            p.redirectUri().toString(), null, safeReturn, previous)), p.createdAt(), p.createdAt().plus(PENDING_LIFETIME)));
             return new Started(redirect.authorizationUrl(), binding);
         }
         if (config.saml().isPresent()) {
             AuthnRequests.Redirect redirect = samlRequests.redirect(config.saml().get(), now, Optional.empty());
             pending.insert(sha256Hex(redirect.requestId()), new PendingSignInRepository.Pending(ORG_REALM, Optional.of(org.id()),
-                    "saml", sha256Hex(binding), json.writeValueAsString(new Payload(null, null, null, null, safeReturn)),
+                    "saml", sha256Hex(binding), json.writeValueAsString(new Payload(null, null, null, null, safeReturn, previous)),
                     now, redirect.expiresAt()));
             return new Started(redirect.url(), binding);
         }
@@ -253,7 +264,8 @@ public class SignInService {
         ExternalIdentity external = new ExternalIdentity("oidc", identity.issuer(), identity.subject(),
                 identity.email().toLowerCase(Locale.ROOT), identity.name(), Set.copyOf(settings.claimMapping().values()),
                 identity.attributes(), settings.groupsClaim().map(c -> identity.groups()));
-        return finish(org, external, config.oidcJit(), payload.returnTo(), Optional.empty(), requestId, source);
+        return finish(org, external, config.oidcJit(), payload.returnTo(), Optional.empty(), requestId, source,
+                Optional.ofNullable(payload.previousSession()));
     }
 
     /** The SAML ACS: the POSTed {@code SAMLResponse}. */
@@ -296,11 +308,11 @@ public class SignInService {
                 settings.attributeMapping().containsValue("groups")
                         ? Optional.of(identity.attributes().getOrDefault("groups", List.of())) : Optional.empty());
         return finish(org, external, config.samlJit(), requests.returnTo.orElse("/"), identity.sessionNotOnOrAfter(),
-                requestId, source);
+                requestId, source, requests.previousSession);
     }
 
     private SignedIn finish(Org org, ExternalIdentity identity, boolean jit, String returnTo, Optional<Instant> idpLimit,
-                            String requestId, String source) {
+                            String requestId, String source, Optional<String> previousSession) {
         Provisioning.Outcome outcome;
         try {
             try {
@@ -318,6 +330,7 @@ public class SignInService {
         }
         BrowserSessions.Issued session = sessions.startForPerson(org.id(), outcome.user().id(), identity.protocol(), source,
                 idpLimit);
+        previousSession.map(java.util.UUID::fromString).ifPresent(previous -> sessions.endById(previous, "replaced"));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("protocol", identity.protocol());
         details.put("issuer", identity.issuer());
@@ -356,6 +369,7 @@ public class SignInService {
         private final Optional<String> binding;
         private final Org org;
         private Optional<String> returnTo = Optional.empty();
+        private Optional<String> previousSession = Optional.empty();
         private boolean bindingMismatch;
 
         BoundRequests(Optional<String> binding, Org org) {
@@ -381,7 +395,9 @@ public class SignInService {
                 bindingMismatch = true;
                 return false;
             }
-            returnTo = Optional.ofNullable(json.readValue(p.get().payload(), Payload.class).returnTo());
+            Payload payload = json.readValue(p.get().payload(), Payload.class);
+            returnTo = Optional.ofNullable(payload.returnTo());
+            previousSession = Optional.ofNullable(payload.previousSession());
             return true;
         }
     }

@@ -121,6 +121,29 @@ class SamlBrowserSignInTest extends ApiTest {
     }
 
     @Test
+    void aSignInEndsTheEarlierSessionEvenWhenTheAcsPostCarriesNoSessionCookie() {
+        // A real browser sends no SameSite=Lax cookie with the IdP's cross-site POST: the earlier
+        // session is known from the sign-in's start (same-origin) instead.
+        Fixtures.TestOrg org = fixtures.org();
+        Fixtures.Person person = fixtures.person(org, OrgRole.MEMBER);
+        configureSaml(org, Map.of());
+        Browser browser = new Browser(port);
+        assertThat(signIn(browser, org, person.email(), s -> {}).status()).isEqualTo(303);
+        String earlier = browser.cookies().get("warden_session");
+
+        Started started = start(browser, org.slug(), null);
+        browser.cookies().remove("warden_session");
+        browser.cookies().remove("warden_csrf");
+        Browser.Page done = post(browser, org.slug(), signed(answer(org.slug(), started.requestId(), person.email())));
+
+        assertThat(done.status()).as(done.body()).isEqualTo(303);
+        assertThat(browser.cookies().get("warden_session")).isNotEqualTo(earlier).isNotNull();
+        assertThat(new Browser(port).get("/api/v1/me", Map.of("Cookie", "warden_session=" + earlier)).status())
+                .isEqualTo(401);
+        assertThat(me(browser).get("user_id").asString()).isEqualTo(person.id().value().toString());
+    }
+
+    @Test
     void theSessionEndsNoLaterThanTheIdpSays() {
         Fixtures.TestOrg org = fixtures.org();
         Fixtures.Person person = fixtures.person(org, OrgRole.MEMBER);
