@@ -58,6 +58,7 @@ public final class OidcSettings {
     private final Set<String> requiredAmrValues;
     private final Duration clockSkew;
     private final Set<JWSAlgorithm> allowedAlgorithms;
+    private final boolean hostedDomainClaim;
 
     private OidcSettings(Builder b) {
         this.org = Objects.requireNonNull(b.org, "org is null");
@@ -73,6 +74,16 @@ public final class OidcSettings {
         this.requiredAmrValues = checkAuthContextValues(b.requiredAmrValues, "amr");
         this.clockSkew = checkSkew(b.clockSkew);
         this.allowedAlgorithms = checkAlgorithms(b.allowedAlgorithms);
+        this.hostedDomainClaim = b.hostedDomainClaim;
+    }
+
+    /**
+     * Whether the allowed domains are checked against the {@code hd} (hosted domain) claim too:
+     * Google's, where a consumer account may hold a verified address at a company's domain (a
+     * former employee's, say) without belonging to the company's Workspace.
+     */
+    public boolean hostedDomainClaim() {
+        return hostedDomainClaim;
     }
 
     /** A blank builder: the issuer is any OIDC provider's, found through discovery. */
@@ -88,6 +99,7 @@ public final class OidcSettings {
      */
     public static Builder google(String clientId, ClientSecret clientSecret) {
         return new Builder(GOOGLE_ISSUER, clientId, clientSecret)
+                .hostedDomainClaim(true)
                 .clientAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST)
                 .allowedAlgorithms(Set.of(JWSAlgorithm.RS256));
     }
@@ -198,11 +210,18 @@ public final class OidcSettings {
         private Collection<String> requiredAmrValues = List.of();
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
         private Collection<JWSAlgorithm> allowedAlgorithms = PERMITTED_ALGORITHMS;
+        private boolean hostedDomainClaim;
 
         private Builder(String issuer, String clientId, ClientSecret clientSecret) {
             this.issuer = issuer;
             this.clientId = clientId;
             this.clientSecret = clientSecret;
+        }
+
+        /** With allowed domains, the {@code hd} claim must be one of them as well (Google Workspace). */
+        public Builder hostedDomainClaim(boolean required) {
+            this.hostedDomainClaim = required;
+            return this;
         }
 
         public Builder org(OrgId org) {

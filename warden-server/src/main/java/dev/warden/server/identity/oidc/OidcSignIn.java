@@ -149,6 +149,12 @@ public final class OidcSignIn {
             if (domain.isEmpty() || !settings.allowedEmailDomains().contains(domain.get())) {
                 throw new OidcRejected(Reason.DOMAIN_NOT_ALLOWED, "email domain is not among the org's allowed domains");
             }
+            if (settings.hostedDomainClaim()) {
+                String hd = stringClaim(claims, "hd");
+                if (hd == null || !settings.allowedEmailDomains().contains(hd.toLowerCase(Locale.ROOT))) {
+                    throw new OidcRejected(Reason.DOMAIN_NOT_ALLOWED, "hd claim is not among the org's allowed domains");
+                }
+            }
         }
 
         Optional<String> acr = Optional.ofNullable(stringClaim(claims, "acr"));

@@ -504,6 +504,21 @@ class OidcSignInTest {
     }
 
     @Test
+    void withTheHostedDomainRuleAVerifiedCompanyAddressOutsideTheWorkspaceIsRefused() {
+        // Google: a consumer account may hold a verified acme.com address (a former employee's);
+        // only the hd claim says the account belongs to acme.com's Workspace.
+        OidcSettings google = settingsA().hostedDomainClaim(true).build();
+        assertRejected(() -> signIn(google), Reason.DOMAIN_NOT_ALLOWED);
+        idps.claimsA.set("hd", "evil.com");
+        assertRejected(() -> signIn(google), Reason.DOMAIN_NOT_ALLOWED);
+        idps.claimsA.set("hd", "ACME.com");
+        assertThat(signIn(google).email()).isEqualTo("alice@acme.com");
+        assertThat(OidcSettings.google("x.apps.googleusercontent.com", ClientSecret.of("s")).org(ORG_A).build()
+                .hostedDomainClaim()).isTrue();
+        assertThat(settings.hostedDomainClaim()).isFalse();
+    }
+
+    @Test
     void domainsCompareCaseInsensitively() {
         idps.claimsA.set("email", "Alice@ACME.Com");
         assertThat(signIn(settings).email()).isEqualTo("Alice@ACME.Com");
