@@ -75,6 +75,20 @@ public final class AuditLog {
      * committed together (group commit, see above).
      */
     public AuditEvent appendAlone(OrgId org, AuditRecord record) {
+        // A caller may already be interrupted (a request whose client left: Spring cancels its task).
+        // On a virtual thread an interrupt closes the metadata store's socket, losing this event and,
+        // for a batch leader, everyone else's: the flag waits until the events are committed.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return appendAloneUninterrupted(org, record);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private AuditEvent appendAloneUninterrupted(OrgId org, AuditRecord record) {
         String details = canonicalJson.writeValueAsString(record.details()); // the caller's own failure, before queueing
         Pending pending = new Pending(record, details);
         Batcher batcher = batchers.computeIfAbsent(org, o -> new Batcher());

@@ -460,4 +460,23 @@ class AuditChainTest extends ApiTest {
     private static String base64(String text) {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void anEventOfAnInterruptedVirtualThreadIsStillCommittedAndTheInterruptIsKept() throws Exception {
+        // A CSV export whose client left runs on a cancelled (interrupted) task thread; on a virtual
+        // thread an interrupt would close the metadata store's socket under the audit insert.
+        Fixtures.TestOrg testOrg = fixtures.org();
+        OrgId org = testOrg.id();
+        boolean[] stillInterrupted = new boolean[1];
+        Thread thread = Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            auditLog.appendAlone(org, AuditRecord.of(AuditActor.system("interrupted"), "test.interrupted").build());
+            stillInterrupted[0] = Thread.currentThread().isInterrupted();
+        });
+        thread.join(30_000);
+
+        assertThat(stillInterrupted[0]).isTrue();
+        Api.Response events = api().get(testOrg.admin().key(), "/api/v1/audit-events?action=test.interrupted");
+        assertThat(events.json().path("events")).hasSize(1);
+    }
 }
