@@ -73,7 +73,7 @@ public final class SamlResponseValidator {
 
     static final String STATUS_SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
     static final String BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
-    static final String EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    public static final String EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
     private static final Set<String> ID_ATTRIBUTE_NAMES = Set.of("ID", "Id", "AssertionID");
     private static final Set<String> KNOWN_CONDITIONS = Set.of("AudienceRestriction", "OneTimeUse", "ProxyRestriction");
 

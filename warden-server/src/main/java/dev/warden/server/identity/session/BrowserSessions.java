@@ -175,7 +175,8 @@ public class BrowserSessions {
         return absoluteTimeout;
     }
 
-    static String randomToken() {
+    /** 256 random bits, base64url: CSRF tokens and sign-in binding cookies. */
+    public static String randomToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -109,7 +109,7 @@ public class OperatorSignIn {
         } catch (OidcRejected e) {
             throw new SignInRefused(e.reason().name(), e.publicMessage(), e.reason() == OidcRejected.Reason.IDP_UNAVAILABLE ? 503 : 502);
         }
-        String binding = SignInService.BrowserSessionsAccess.randomToken();
+        String binding = BrowserSessions.randomToken();
         PendingSignIn p = redirect.pending();
         pending.insert(SignInService.sha256Hex(p.state()), new PendingSignInRepository.Pending(REALM, Optional.empty(), "oidc",
                 SignInService.sha256Hex(binding), json.writeValueAsString(new SignInService.Payload(p.nonce(), p.codeVerifier(),

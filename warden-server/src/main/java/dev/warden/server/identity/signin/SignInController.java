@@ -143,9 +143,7 @@ final class SignInController {
 
     private ResponseEntity<String> signedIn(HttpServletRequest request, HttpServletResponse response,
                                             SignInService.SignedIn signedIn) {
-        // A session the browser held before is ended: one browser, one session, and the new id is new.
-        cookies.read(request, SessionCookies.SESSION).flatMap(c -> sessions.find(c, BrowserSession.Realm.ORG))
-                .ifPresent(old -> sessions.end(old, "replaced"));
+        // The session the browser held when it started was noted then, and SignInService has ended it.
         // The binding cookie goes only now: a refused answer (which anyone can make a browser send)
         // does not cancel the sign-in the person has in progress.
         cookies.clearSignInBinding(response);

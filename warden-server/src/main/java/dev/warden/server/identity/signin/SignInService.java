@@ -71,11 +71,6 @@ public class SignInService {
             "ASSERTION_COUNT", "DUPLICATE_ID", "UNEXPECTED_STRUCTURE", "UNSIGNED", "BAD_REFERENCE", "FORBIDDEN_TRANSFORM",
             "ALGORITHM_NOT_ALLOWED", "SIGNATURE_INVALID");
     private static final String ANOTHER_BROWSER = "This sign-in was started in another browser. Please start again here.";
-    /** The NameID formats sign-in treats specially. */
-    static final class SamlResponseValidatorFormats {
-        static final String EMAIL = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
-    }
-
     private static final String TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
     private static final java.time.Duration PENDING_LIFETIME = OidcSignIn.MAX_PENDING_AGE;
@@ -186,7 +181,7 @@ public class SignInService {
         }
         Org org = signInOrg(slug);
         SsoSettings.SignInConfig config = sso.forSignIn(org);
-        String binding = BrowserSessionsAccess.randomToken();
+        String binding = BrowserSessions.randomToken();
         Instant now = clock.instant();
         String safeReturn = ReturnPath.sanitize(returnTo);
         if (config.oidc().isPresent()) {
@@ -299,7 +294,7 @@ public class SignInService {
         // An emailAddress NameID is compared without case (some IdPs echo what the person typed). The
         // transient form starts with a newline, which no NameID an IdP sends as a username has.
         String subject = identity.nameIdFormat().filter(TRANSIENT::equals).isPresent() ? "\ntransient-email:" + email
-                : identity.nameIdFormat().filter(SamlResponseValidatorFormats.EMAIL::equals).isPresent()
+                : identity.nameIdFormat().filter(SamlResponseValidator.EMAIL_FORMAT::equals).isPresent()
                         ? identity.nameId().strip().toLowerCase(Locale.ROOT) : identity.nameId();
         ExternalIdentity external = new ExternalIdentity("saml", settings.idpEntityId(), subject, email,
                 Optional.ofNullable(identity.attributes().getOrDefault("display_name", List.of()).stream().findFirst()
@@ -492,17 +487,6 @@ public class SignInService {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Random values for cookies, from the same source as sessions. */
-    static final class BrowserSessionsAccess {
-        private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-        static String randomToken() {
-            byte[] bytes = new byte[32];
-            RANDOM.nextBytes(bytes);
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.warden.server.demo.idp;
 
+import dev.warden.server.support.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +60,7 @@ class DemoIdentityProviderTest {
     static final String ISSUER = PUBLIC_URL + "/demo-idp/acme";
     static final URI CALLBACK = URI.create(PUBLIC_URL + "/oidc/acme/callback");
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     final DemoIdentityProvider idp = new DemoIdentityProvider(PUBLIC_URL + "/", clock);
     final DemoIdentityProvider.Client acme = idp.client("acme").orElseThrow();
 
@@ -393,32 +395,5 @@ class DemoIdentityProviderTest {
         Map<String, List<String>> copy = new HashMap<>(params);
         copy.remove(name);
         return copy;
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

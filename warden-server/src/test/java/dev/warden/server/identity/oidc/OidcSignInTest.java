@@ -1,5 +1,7 @@
 package dev.warden.server.identity.oidc;
 
+import dev.warden.server.support.ManualClock;
+
 import static dev.warden.server.identity.oidc.TestIdps.CLIENT_ID;
 import static dev.warden.server.identity.oidc.TestIdps.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,7 +60,7 @@ class OidcSignInTest {
     static TestIdps idps;
     static final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    MutableClock clock;
+    ManualClock clock;
     RecordingHttp http;
     ProviderMetadataCache providers;
     AuthorizationRequests authorizations;
@@ -79,7 +81,7 @@ class OidcSignInTest {
     void setUp() {
         idps.claimsA.reset();
         idps.claimsB.reset();
-        clock = new MutableClock();
+        clock = new ManualClock();
         http = new RecordingHttp(IdpHttp.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
         providers = new ProviderMetadataCache(http, clock);
         authorizations = new AuthorizationRequests(providers, clock);

@@ -1,5 +1,7 @@
 package dev.warden.server.identity.oidc;
 
+import dev.warden.server.support.ManualClock;
+
 import static dev.warden.server.identity.oidc.OidcSignInTest.assertRejected;
 import static dev.warden.server.identity.oidc.TestIdps.CLIENT_ID;
 import static dev.warden.server.identity.oidc.TestIdps.SECRET;
@@ -21,7 +23,7 @@ class ProviderMetadataCacheTest {
     static final URI REDIRECT = URI.create("https://warden.example.com/sso/oidc/callback");
     static TestIdps idps;
 
-    MutableClock clock;
+    ManualClock clock;
     RecordingHttp http;
     ProviderMetadataCache providers;
     AuthorizationRequests authorizations;
@@ -38,7 +40,7 @@ class ProviderMetadataCacheTest {
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock();
+        clock = new ManualClock();
         http = new RecordingHttp(IdpHttp.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
         providers = new ProviderMetadataCache(http, clock);
         authorizations = new AuthorizationRequests(providers, clock);
