@@ -75,16 +75,29 @@ public final class AuditLog {
      * committed together (group commit, see above).
      */
     public AuditEvent appendAlone(OrgId org, AuditRecord record) {
-        // A caller may already be interrupted (a request whose client left: Spring cancels its task).
-        // On a virtual thread an interrupt closes the metadata store's socket, losing this event and,
-        // for a batch leader, everyone else's: the flag waits until the events are committed.
-        boolean interrupted = Thread.interrupted();
-        try {
-            return appendAloneUninterrupted(org, record);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        // The caller may be interrupted at any moment (a request whose client left: Spring cancels
+        // its task), and on a virtual thread an interrupt closes the metadata store's socket under
+        // the insert, losing this event and, for a batch leader, everyone else's. So the event is
+        // written by a thread of its own that nobody can interrupt, and the caller waits for it
+        // without giving up (join keeps the caller's interrupt for afterwards).
+        java.util.concurrent.CompletableFuture<AuditEvent> written = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("audit-append").start(() -> {
+            try {
+                written.complete(appendAloneUninterrupted(org, record));
+            } catch (Throwable e) {
+                written.completeExceptionally(e);
             }
+        });
+        try {
+            return written.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
     }
 
