@@ -103,6 +103,25 @@ public enum Dialect {
         };
     }
 
+    /**
+     * The zone as the engine's conversion is given it. MySQL knows named zones only from its
+     * time zone tables, which a server may lack (CONVERT_TZ then yields NULL): a zone that never
+     * changes its offset (UTC, Etc/GMT+5) goes as an offset, which needs no tables. Named zones
+     * with DST still need them; the server checks before it runs such a query.
+     */
+    public String zoneValue(String zoneId) {
+        if (this == MYSQL) {
+            var rules = java.time.ZoneId.of(zoneId).getRules();
+            if (rules.isFixedOffset()) {
+                int seconds = rules.getOffset(java.time.Instant.EPOCH).getTotalSeconds();
+                int minutes = Math.abs(seconds) / 60;
+                return String.format(java.util.Locale.ROOT, "%s%02d:%02d", seconds < 0 ? "-" : "+", minutes / 60,
+                        minutes % 60);
+            }
+        }
+        return zoneId;
+    }
+
     /** A UTC wall-clock timestamp as wall-clock time in the zone given by {@code zone} (a bind). */
     Sql fromUtc(Sql x, Sql zone) {
         return switch (this) {
@@ -111,7 +130,7 @@ public enum Dialect {
                     Sql.text(" AS TEXT))"));
             case DUCKDB -> Sql.concat(Sql.text("timezone(CAST("), zone, Sql.text(" AS VARCHAR), timezone('UTC', "), x,
                     Sql.text("))"));
-            // Named zones need MySQL's time zone tables (mysql_tzinfo_to_sql); without them CONVERT_TZ yields NULL.
+            // Named zones need MySQL's time zone tables (mysql_tzinfo_to_sql); see zoneValue.
             case MYSQL -> Sql.concat(Sql.text("CONVERT_TZ("), x, Sql.text(", '+00:00', "), zone, Sql.text(")"));
             case TRINO -> Sql.concat(Sql.text("CAST(at_timezone(with_timezone("), x, Sql.text(", 'UTC'), "), zone,
                     Sql.text(") AS TIMESTAMP)"));

@@ -46,7 +46,7 @@ public final class SqlWriter {
                 }
             }
             case Sql.Truncate t -> write(dialect.truncate(t.timeframe(), t.expression()));
-            case Sql.FromUtc f -> write(dialect.fromUtc(f.expression(), Sql.bind(f.zoneId())));
+            case Sql.FromUtc f -> write(dialect.fromUtc(f.expression(), Sql.bind(dialect.zoneValue(f.zoneId()))));
             case Sql.ExactText e -> write(dialect.exactText(e.expression()));
             case Sql.ExactGroupKey k -> write(dialect.exactGroupKey(k.expression(), k.alias()));
             case Sql.Like like -> write(dialect.like(like.expression(), like.literal(), like.match()));

@@ -44,4 +44,16 @@ class DialectTest {
         assertThat(r.sql()).isEqualTo("a = ? AND \"s\".\"t\" = ?");
         assertThat(r.binds()).isEqualTo(List.of(1, "x"));
     }
+
+    @Test
+    void mysqlGetsZonesThatNeverChangeAsOffsetsWhichNeedNoTimeZoneTables() {
+        assertThat(Dialect.MYSQL.zoneValue("UTC")).isEqualTo("+00:00");
+        assertThat(Dialect.MYSQL.zoneValue("Etc/GMT+5")).isEqualTo("-05:00"); // POSIX sign: five hours behind
+        assertThat(Dialect.MYSQL.zoneValue("+05:30")).isEqualTo("+05:30");
+        assertThat(Dialect.MYSQL.zoneValue("Europe/Paris")).isEqualTo("Europe/Paris"); // DST: the tables decide
+        assertThat(Dialect.POSTGRESQL.zoneValue("UTC")).isEqualTo("UTC");
+        RenderedSql r = SqlWriter.render(new Sql.FromUtc(Sql.identifier("t"), "UTC"), Dialect.MYSQL);
+        assertThat(r.sql()).isEqualTo("CONVERT_TZ(`t`, '+00:00', ?)");
+        assertThat(r.binds()).isEqualTo(List.of("+00:00"));
+    }
 }

@@ -8,6 +8,7 @@ import dev.warden.server.access.Permission;
 import dev.warden.server.access.Requires;
 import dev.warden.server.connections.execution.WarehouseQueries;
 import dev.warden.server.problem.ResourceNotFound;
+import dev.warden.server.web.ClientDisconnects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,13 @@ final class QueryController {
     private final QueryService queries;
     private final ViewAs viewAs;
     private final CurrentAccess access;
+    private final ClientDisconnects disconnects;
 
-    QueryController(QueryService queries, ViewAs viewAs, CurrentAccess access) {
+    QueryController(QueryService queries, ViewAs viewAs, CurrentAccess access, ClientDisconnects disconnects) {
         this.queries = queries;
         this.viewAs = viewAs;
         this.access = access;
+        this.disconnects = disconnects;
     }
 
     /** The query prepared for the caller, or for the person an admin views as. */
@@ -52,7 +55,13 @@ final class QueryController {
     ResponseEntity<byte[]> query(@RequestBody String body) {
         QueryService.Prepared prepared = prepare(body, "query");
         AccessContext subject = subject(prepared);
-        QueryService.Result result = queries.run(subject, prepared);
+        // Nothing is written until the warehouse answers, so the client's connection is watched
+        // meanwhile: a client that leaves cancels the statement (the audit event says CANCELLED).
+        var cancellation = new WarehouseQueries.Cancellation();
+        QueryService.Result result;
+        try (var watch = disconnects.watch(cancellation::cancel)) {
+            result = queries.run(subject, prepared, cancellation);
+        }
         String sql = prepared.role().atLeast(ConnectionRole.MODELER) ? prepared.compiled().sql() : null;
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .body(ResultWriter.json(result, prepared.zone(), sql));

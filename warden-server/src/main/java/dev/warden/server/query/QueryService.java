@@ -161,8 +161,11 @@ public class QueryService {
         return candidates.getFirst();
     }
 
-    /** Runs a prepared query, through the cache unless the query says {@code "cache": false}. */
-    public Result run(AccessContext context, Prepared p) {
+    /**
+     * Runs a prepared query, through the cache unless the query says {@code "cache": false};
+     * {@code cancellation} stops the warehouse's work (the client left).
+     */
+    public Result run(AccessContext context, Prepared p, WarehouseQueries.Cancellation cancellation) {
         long started = System.nanoTime();
         String queryId = UUID.randomUUID().toString();
         boolean useCache = p.query().cache().orElse(true);
@@ -170,7 +173,8 @@ public class QueryService {
         boolean hit = result != null;
         try {
             if (!hit) {
-                result = fetch(p);
+                requireTimeZone(p);
+                result = fetch(p, cancellation);
                 if (useCache) {
                     cache.put(context.orgId(), p.cacheKey(), result,
                             Duration.ofSeconds(p.model().record().cacheTtlSeconds()));
@@ -185,7 +189,10 @@ public class QueryService {
         return new Result(p.compiled().columns(), result.rows(), result.truncated(), hit, millis, queryId);
     }
 
-    /** Streams every row to the handler without holding the result; for CSV exports. */
+    /**
+     * Streams every row to the handler without holding the result; for CSV exports, so text may
+     * arrive as UTF-8 bytes (see {@link WarehouseQueries#runWithTextAsUtf8}).
+     */
     public long stream(AccessContext context, Prepared p, WarehouseQueries.Cancellation cancellation,
                        WarehouseQueries.RowHandler handler) {
         long started = System.nanoTime();
@@ -193,7 +200,8 @@ public class QueryService {
         int limit = p.compiled().effectiveLimit();
         long[] sent = {0};
         try {
-            warehouse.run(p.model().connection(), p.compiled().sql(), p.compiled().binds(),
+            requireTimeZone(p);
+            warehouse.runWithTextAsUtf8(p.model().connection(), p.compiled().sql(), p.compiled().binds(),
                     p.model().connection().settings().statementTimeoutSeconds(), cancellation,
                     new WarehouseQueries.RowHandler() {
                         @Override
@@ -233,13 +241,13 @@ public class QueryService {
         return topics;
     }
 
-    private CachedResult fetch(Prepared p) {
+    private CachedResult fetch(Prepared p, WarehouseQueries.Cancellation cancellation) {
         int limit = p.compiled().effectiveLimit();
         List<Object[]> rows = new ArrayList<>();
         boolean[] truncated = {false};
         List<String> labels = new ArrayList<>();
         warehouse.run(p.model().connection(), p.compiled().sql(), p.compiled().binds(),
-                p.model().connection().settings().statementTimeoutSeconds(), new WarehouseQueries.Cancellation(),
+                p.model().connection().settings().statementTimeoutSeconds(), cancellation,
                 new WarehouseQueries.RowHandler() {
                     @Override
                     public void start(List<String> columnLabels) {
@@ -257,6 +265,13 @@ public class QueryService {
                     }
                 });
         return new CachedResult(labels, rows, truncated[0]);
+    }
+
+    /** Where the SQL moves timestamps into the query's zone, the warehouse must know the zone (MySQL may not). */
+    private void requireTimeZone(Prepared p) {
+        if (p.compiled().sql().contains("CONVERT_TZ(")) {
+            warehouse.requireTimeZone(p.model().connection(), p.zone());
+        }
     }
 
     private void auditRun(AccessContext context, Prepared p, String queryId, long rows, long millis, boolean hit,
@@ -297,7 +312,8 @@ public class QueryService {
             case UNREACHABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case NO_SECRET -> HttpStatus.CONFLICT;
             case CANCELLED -> HttpStatus.SERVICE_UNAVAILABLE;
-            case AUTHENTICATION, TLS, UNKNOWN_DATABASE, HOST_NOT_ALLOWED, DRIVER_MISSING, QUERY_FAILED, OTHER ->
+            case AUTHENTICATION, TLS, UNKNOWN_DATABASE, HOST_NOT_ALLOWED, DRIVER_MISSING, QUERY_FAILED, TIME_ZONE_UNKNOWN,
+                 OTHER ->
                     HttpStatus.BAD_GATEWAY;
         };
         return new QueryFailure(status, "warehouse-" + failure.kind().name().toLowerCase(java.util.Locale.ROOT)

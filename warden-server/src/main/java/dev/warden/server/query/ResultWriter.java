@@ -109,7 +109,8 @@ final class ResultWriter {
      * {@code OffsetDateTime.toString} for timestamps in the query's zone, NULL as an empty field,
      * and {@code ?} for a lone UTF-16 surrogate. Values outside the fast paths (years outside
      * 0000..9999, a wall-clock time in a DST gap, an {@code OffsetDateTime}) take exactly that
-     * slow path. Not thread-safe: one per export.
+     * slow path. Text may also arrive as UTF-8 bytes ({@code byte[]}, from DuckDB) and is written
+     * as the same text would be. Not thread-safe: one per export.
      */
     static final class Csv {
         private static final int BUFFER = 1 << 16;
@@ -161,6 +162,7 @@ final class ResultWriter {
             switch (v) {
                 case null -> { } // an empty field: null
                 case String text -> text(text, true);
+                case byte[] utf8 -> utf8(utf8);
                 case Long n -> integer(n);
                 case BigDecimal d -> plain(d.toPlainString());
                 case LocalDateTime t -> timestamp(t);
@@ -328,6 +330,51 @@ final class ResultWriter {
                 room(1);
                 buffer[position++] = '"';
             }
+        }
+
+        /**
+         * A text field that arrived as UTF-8 bytes: the same bytes {@link #text} writes for the
+         * String they encode (defused, quoted where needed, quotes doubled), copied without
+         * decoding. Only the ASCII bytes that decide quoting and defusing are looked at; every byte
+         * of a multi-byte character is 0x80 or above, so none is mistaken for one.
+         */
+        private void utf8(byte[] s) throws java.io.IOException {
+            int n = s.length;
+            boolean quote = false;
+            for (byte b : s) {
+                if (b == ',' || b == '"' || b == '\r' || b == '\n') {
+                    quote = true;
+                    break;
+                }
+            }
+            room(2);
+            if (quote) {
+                buffer[position++] = '"';
+            }
+            if (n > 0 && s[0] >= 0 && formulaStart((char) s[0])) {
+                buffer[position++] = '\'';
+            }
+            if (!quote) {
+                for (int from = 0; from < n; ) {
+                    if (position == BUFFER) {
+                        drain();
+                    }
+                    int length = Math.min(n - from, BUFFER - position);
+                    System.arraycopy(s, from, buffer, position, length);
+                    position += length;
+                    from += length;
+                }
+                return;
+            }
+            for (byte b : s) {
+                room(2);
+                if (b == '"') {
+                    buffer[position++] = '"';
+                }
+                buffer[position++] = b;
+            }
+            room(1);
+            buffer[position++] = '"';
         }
 
         private void ascii(char c) throws java.io.IOException {

@@ -164,6 +164,37 @@ class CsvBytesTest {
         return new ColumnInfo(name, name, type, "dimension", Optional.empty());
     }
 
+    /**
+     * Text that arrives as UTF-8 bytes (DuckDB exports, see WarehouseQueries.runWithTextAsUtf8) is
+     * written exactly as the String it encodes: quoting, doubled quotes, defusing, multi-byte
+     * characters, and fields longer than the writer's 64 KiB buffer, quoted or not.
+     */
+    @Test
+    void textAsUtf8BytesIsWrittenExactlyAsTheSameText() {
+        List<String> texts = new java.util.ArrayList<>(List.of(
+                "", "plain", "with,comma", "with \"quotes\"", "line\nbreak", "crlf\r\ninside", "cr\rinside",
+                "=SUM(A1)", "+1", "-2", "@cmd", "\tlead tab", "\rlead cr", "'already", "=\"a,b\"", "a=b",
+                "naïve café ✓ 東京 😀", "é first", "😀 first", "\"", ",", "tab\tinside"));
+        texts.add("x".repeat(70_000));
+        texts.add("\"q\",".repeat(30_000));
+        texts.add("=" + "é".repeat(40_000));
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "ab,\"\r\n=+-@\t 'é✓東😀";
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder t = new StringBuilder();
+            int length = random.nextInt(12);
+            while (t.length() < length) {
+                t.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0,
+                        random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+            }
+            texts.add(t.toString());
+        }
+        Object[][] asStrings = texts.stream().map(t -> row(t, 1L, null, null, null)).toArray(Object[][]::new);
+        Object[][] asBytes = texts.stream().map(t -> row(t.getBytes(StandardCharsets.UTF_8), 1L, null, null, null))
+                .toArray(Object[][]::new);
+        assertThat(csvBytes(COLUMNS, ZoneOffset.UTC, asBytes)).isEqualTo(csvBytes(COLUMNS, ZoneOffset.UTC, asStrings));
+    }
+
     static Object[] row(Object... values) {
         return values;
     }

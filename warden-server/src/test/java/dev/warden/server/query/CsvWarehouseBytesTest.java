@@ -55,6 +55,8 @@ class CsvWarehouseBytesTest extends ApiTest {
     AttributeRepository attributes;
     @Autowired
     Connections connections;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private static void warehouse() throws Exception {
         Path file = QueryFixtures.WAREHOUSES.resolve(PATH);
@@ -201,5 +203,75 @@ class CsvWarehouseBytesTest extends ApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body().lines().count()).isEqualTo(5004);
         assertThat(response.body()).isEqualTo(expected.toString());
+    }
+
+    /**
+     * A DuckDB export reads text as UTF-8 bytes through a projection over the compiled query
+     * (WarehouseQueries.runWithTextAsUtf8). Over 400,000 rows (several of DuckDB's row groups,
+     * read in parallel) sorted by a text column that is not the table's order, the export must
+     * have exactly the rows, in exactly the order, of the compiled SQL run directly.
+     */
+    @Test
+    void textAsBytesKeepsTheQuerysOrderAndRows() throws Exception {
+        Path file = QueryFixtures.WAREHOUSES.resolve("e2e/csv-order.duckdb");
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE main.words AS
+                    SELECT range AS id, 'w' || (hash(range) % 1000003) || CASE WHEN range % 7 = 0 THEN ',é"' ELSE '' END AS word,
+                           CASE WHEN range % 11 = 0 THEN NULL ELSE ['x', 'y', 'z'][range % 3 + 1] END AS tag
+                    FROM range(400000)""");
+        }
+        QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
+        Fixtures.TestOrg org = q.org();
+        String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", "e2e/csv-order.duckdb"));
+        assertThat(jdbc.sql("UPDATE orgs SET row_limit = ? WHERE id = ?").params(1_000_000, org.id().value()).update())
+                .isEqualTo(1);
+        q.model(org, connection, "words", """
+                connection: wh
+                views:
+                  w:
+                    table: main.words
+                    primary_key: id
+                    dimensions:
+                      id: { type: number }
+                      word: { type: string }
+                      tag: { type: string }
+                topics:
+                  w:
+                    base_view: w
+                    access_filters: []
+                """);
+        Map<String, Object> query = QueryFixtures.query("w", List.of("w.tag", "w.word", "w.id"),
+                "sorts", List.of(Map.of("field", "w.word", "direction", "desc"), Map.of("field", "w.id", "direction", "asc")),
+                "limit", 500_000, "cache", false);
+        var compiled = q.api().post(org.admin().key(), "/api/v1/query/sql", query).json();
+        String sql = compiled.get("sql").stringValue();
+        assertThat(compiled.get("bind_count").asInt()).isZero();
+
+        StringBuilder expected = new StringBuilder("w.tag,w.word,w.id\r\n");
+        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.prepareStatement(sql);
+             var rs = s.executeQuery()) {
+            while (rs.next()) {
+                String tag = rs.getString(1);
+                String word = rs.getString(2);
+                expected.append(tag == null ? "" : tag).append(',')
+                        .append(word.contains(",") ? "\"" + word.replace("\"", "\"\"") + "\"" : word).append(',')
+                        .append(rs.getLong(3)).append("\r\n");
+            }
+        }
+        HttpRequest request = HttpRequest.newBuilder(q.uri("/api/v1/query"))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + org.admin().key())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(QueryFixtures.EXACT.writeValueAsString(query)))
+                .build();
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        byte[] want = expected.toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(response.body().length).isEqualTo(want.length);
+        assertThat(java.util.Arrays.mismatch(response.body(), want)).as("first differing byte").isEqualTo(-1);
     }
 }

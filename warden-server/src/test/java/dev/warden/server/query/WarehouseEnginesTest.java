@@ -135,12 +135,27 @@ class WarehouseEnginesTest extends ApiTest {
         TestWarehouses.Warehouse w = TestWarehouses.mariadb();
         made.add(w);
         Fixtures.TestOrg org = q.org("region");
+        TestWarehouses.mariadbTimeZoneTables();
         // MariaDB on this machine has no TLS (have_ssl = DISABLED); loopback may go without it.
         String connection = q.connection(org, Map.of("name", "wh", "type", "mysql", "host", "127.0.0.1", "port", 3306,
                 "database", w.database(), "user", w.user(), "password", w.password(), "tls_mode", "disable"));
         Api.Response test = q.api().post(org.admin().key(), "/api/v1/connections/" + connection + "/test", null);
         assertThat(test.json().get("ok").booleanValue()).as(test.body()).isTrue();
         assertPeopleSeeTheirRows(org, connection, w.database());
+
+        // A zone the server's time zone tables lack (Java knows SystemV/EST5EDT, zoneinfo does not)
+        // is refused in words that say what to do, instead of timestamps silently turned NULL.
+        Map<String, Object> inSystemV = query("orders", List.of("orders.created_at[hour]"), "limit", 1,
+                "timezone", "SystemV/EST5EDT");
+        Api.Response unknownZone = q.query(org.admin(), inSystemV);
+        assertThat(unknownZone.status()).as(unknownZone.body()).isEqualTo(502);
+        assertThat(unknownZone.json().get("type").stringValue()).endsWith("warehouse-time-zone-unknown");
+        assertThat(unknownZone.json().get("detail").stringValue()).contains("mysql_tzinfo_to_sql");
+        // UTC goes as an offset, which needs no tables at all.
+        Map<String, Object> inUtc = query("orders", List.of("orders.created_at[hour]"),
+                "sorts", List.of(Map.of("field", "orders.created_at[hour]", "direction", "asc")), "limit", 1,
+                "timezone", "UTC");
+        assertThat(rows(q.query(org.admin(), inUtc))).containsExactly(List.of("2025-01-01T01:00Z"));
 
         // The password is really checked: a wrong one is refused as such.
         Api.Response wrong = q.api().patch(org.admin().key(), "/api/v1/connections/" + connection,

@@ -17,6 +17,8 @@ public final class WarehouseFailure extends RuntimeException {
         DRIVER_MISSING("this build of Warden has no driver for that warehouse type"),
         NO_SECRET("the connection has no credentials set"),
         QUERY_FAILED("the warehouse rejected the query"),
+        TIME_ZONE_UNKNOWN("the warehouse cannot convert timestamps to the query's time zone (a MySQL server needs its"
+                + " time zone tables, loaded with mysql_tzinfo_to_sql); query in UTC or another zone it knows"),
         OTHER("the warehouse failed");
 
         private final String description;

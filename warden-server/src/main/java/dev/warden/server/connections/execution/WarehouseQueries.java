@@ -27,8 +27,13 @@ public final class WarehouseQueries {
     private static final int FETCH_SIZE = 10_000;
     /** A column type of this class's own, outside {@link Types}: DuckDB's plain TIMESTAMP (see {@link #duckdbTimestamp}). */
     private static final int DUCKDB_TIMESTAMP = Integer.MIN_VALUE + 1;
+    /** Another of this class's own: text read as UTF-8 bytes (see {@link #runWithTextAsUtf8}). */
+    private static final int UTF8_TEXT = Integer.MIN_VALUE + 2;
 
     private final WarehousePools pools;
+    /** Zones a MySQL connection was seen to convert to, by connection id, version and zone. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> zonesKnown =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
     WarehouseQueries(WarehousePools pools) {
         this.pools = pools;
@@ -63,13 +68,68 @@ public final class WarehouseQueries {
         }
     }
 
-    /** Runs {@code sql}; returns how many rows the handler received. */
+    /**
+     * Fails with {@link WarehouseFailure.Kind#TIME_ZONE_UNKNOWN} unless the warehouse can move
+     * timestamps into {@code zone}. Only MySQL can fail here: it knows named zones only from its
+     * time zone tables, and without them (or without that zone) CONVERT_TZ quietly yields NULL,
+     * which would come back as timestamps that are simply missing. Zones that never change their
+     * offset go as offsets (see the dialect) and need no check. A zone found once is remembered
+     * for that version of the connection; one not found is asked about again next time, so
+     * loading the tables mends it without a restart.
+     */
+    public void requireTimeZone(Connection connection, java.time.ZoneId zone) {
+        if (connection.type() != ConnectionType.MYSQL || zone.getRules().isFixedOffset()) {
+            return;
+        }
+        String key = connection.id() + ":" + connection.version() + ":" + zone.getId();
+        if (zonesKnown.getIfPresent(key) != null) {
+            return;
+        }
+        try (java.sql.Connection jdbc = pools.pool(connection).getConnection();
+             PreparedStatement statement = jdbc.prepareStatement("SELECT CONVERT_TZ('2000-01-01 00:00:00', '+00:00', ?)")) {
+            statement.setQueryTimeout(10);
+            statement.setString(1, zone.getId());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) {
+                    throw new WarehouseFailure(WarehouseFailure.Kind.TIME_ZONE_UNKNOWN);
+                }
+            }
+            zonesKnown.put(key, Boolean.TRUE);
+        } catch (SQLException e) {
+            throw new WarehouseFailure(FailureClassifier.classify(e, isConnectFailure(e), tlsRequired(connection)));
+        }
+    }
+
+    /** Runs {@code sql}; returns how many rows the handler received. Text arrives as {@code String}. */
     public long run(Connection connection, String sql, List<Object> binds, int timeoutSeconds,
                     Cancellation cancellation, RowHandler handler) {
+        return run(connection, sql, binds, timeoutSeconds, cancellation, handler, false);
+    }
+
+    /**
+     * The same, for a consumer that writes text out as UTF-8 anyway (a CSV export): text may
+     * arrive as a {@code byte[]} of UTF-8 instead of a {@code String}. DuckDB's driver turns every
+     * VARCHAR of a fetched chunk into a Java String in its native fetch, which costs most of an
+     * export's reading time; asked for the same text as a BLOB ({@code encode}), it hands over
+     * the bytes. Other engines send Strings as before.
+     */
+    public long runWithTextAsUtf8(Connection connection, String sql, List<Object> binds, int timeoutSeconds,
+                                  Cancellation cancellation, RowHandler handler) {
+        return run(connection, sql, binds, timeoutSeconds, cancellation, handler, true);
+    }
+
+    private long run(Connection connection, String sql, List<Object> binds, int timeoutSeconds,
+                     Cancellation cancellation, RowHandler handler, boolean textAsUtf8) {
         try (java.sql.Connection jdbc = pools.pool(connection).getConnection()) {
             boolean streaming = connection.type() == ConnectionType.POSTGRES;
             if (streaming) {
                 jdbc.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            }
+            boolean[] utf8 = null; // the result's columns that hold text as UTF-8 bytes
+            if (textAsUtf8 && connection.type() == ConnectionType.DUCKDB) {
+                TextAsBlobs rewritten = duckdbTextAsBlobs(jdbc, sql);
+                sql = rewritten.sql();
+                utf8 = rewritten.utf8();
             }
             try (PreparedStatement statement = jdbc.prepareStatement(sql)) {
                 statement.setQueryTimeout(timeoutSeconds);
@@ -93,6 +153,9 @@ public final class WarehouseQueries {
                                 && "TIMESTAMP".equals(meta.getColumnTypeName(i + 1))) {
                             types[i] = DUCKDB_TIMESTAMP;
                         }
+                        if (utf8 != null && utf8[i]) {
+                            types[i] = UTF8_TEXT;
+                        }
                     }
                     handler.start(labels);
                     Days days = new Days();
@@ -101,6 +164,7 @@ public final class WarehouseQueries {
                         Object[] values = new Object[n];
                         for (int i = 0; i < n; i++) {
                             values[i] = types[i] == DUCKDB_TIMESTAMP ? duckdbTimestamp(rs, i + 1, days)
+                                    : types[i] == UTF8_TEXT ? rs.getBytes(i + 1)
                                     : read(rs, i + 1, types[i]);
                         }
                         rows++;
@@ -169,6 +233,41 @@ public final class WarehouseQueries {
      * than a few thousand days). Only plain TIMESTAMP: the driver's {@code getLong} does not
      * convert TIMESTAMP_S, _MS or _NS, which take {@link #read}.
      */
+    /**
+     * {@code sql} with every VARCHAR column of its result as a BLOB of the same UTF-8 bytes, and
+     * nothing else changed: same columns, names and order, same rows in the same order (a
+     * projection over the query; DuckDB keeps the order of a projected subquery's rows). Real BLOB
+     * columns are left out of the rewrite, and a result without text is left alone.
+     */
+    private static TextAsBlobs duckdbTextAsBlobs(java.sql.Connection jdbc, String sql) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT ");
+        boolean text = false;
+        try (PreparedStatement probe = jdbc.prepareStatement(sql)) {
+            ResultSetMetaData meta = probe.getMetaData();
+            boolean[] utf8 = new boolean[meta.getColumnCount()];
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                for (int j = 1; j < i; j++) {
+                    if (meta.getColumnLabel(j).equals(meta.getColumnLabel(i))) {
+                        return new TextAsBlobs(sql, null); // two columns of one name: not addressable from outside
+                    }
+                }
+                String column = "\"" + meta.getColumnLabel(i).replace("\"", "\"\"") + "\"";
+                select.append(i > 1 ? ", " : "");
+                if ("VARCHAR".equals(meta.getColumnTypeName(i))) {
+                    select.append("encode(").append(column).append(") AS ").append(column);
+                    utf8[i - 1] = true;
+                    text = true;
+                } else {
+                    select.append(column);
+                }
+            }
+            return text ? new TextAsBlobs(select.append(" FROM (").append(sql).append("\n) AS warden_text_as_blobs")
+                    .toString(), utf8) : new TextAsBlobs(sql, null);
+        }
+    }
+
+    private record TextAsBlobs(String sql, boolean[] utf8) {}
+
     private static LocalDateTime duckdbTimestamp(ResultSet rs, int column, Days days) throws SQLException {
         long micros = rs.getLong(column);
         if (rs.wasNull()) {

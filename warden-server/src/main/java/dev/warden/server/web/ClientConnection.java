@@ -1,0 +1,70 @@
+package dev.warden.server.web;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+/**
+ * The connection of the client whose request this thread is handling, as far as one can tell
+ * whether it is still there. Outside Tomcat's HTTP/1.1 connector (MockMvc, HTTP/2) there is
+ * nothing to look at and the client is taken to be present.
+ */
+public final class ClientConnection {
+    private static final ThreadLocal<SocketWrapperBase<?>> CURRENT = new ThreadLocal<>();
+    private static final ClientConnection UNKNOWN = new ClientConnection(null);
+
+    private final SocketWrapperBase<?> socket;
+    private boolean released;
+
+    private ClientConnection(SocketWrapperBase<?> socket) {
+        this.socket = socket;
+    }
+
+    static void bind(SocketWrapperBase<?> socket) {
+        CURRENT.set(socket);
+    }
+
+    static void unbind() {
+        CURRENT.remove();
+    }
+
+    /** The connection of the request on this thread; call on the request's own thread. */
+    public static ClientConnection current() {
+        SocketWrapperBase<?> socket = CURRENT.get();
+        return socket == null ? UNKNOWN : new ClientConnection(socket);
+    }
+
+    /**
+     * True once the client has closed or reset the connection. Reads without blocking: bytes that
+     * arrive meanwhile (a pipelined next request) are handed back to Tomcat untouched. Only to be
+     * called while the request's thread neither reads nor writes (it waits on the warehouse), and
+     * never after {@link #release()}: the two are serialised here.
+     *
+     * <p>A client that half-closes its side after sending the request (rare; HTTP clients keep the
+     * connection open for the answer) counts as gone, as it does for Go's net/http.
+     */
+    public synchronized boolean gone() {
+        if (socket == null || released) {
+            return false;
+        }
+        if (socket.isClosed()) {
+            return true;
+        }
+        ByteBuffer arrived = ByteBuffer.allocate(socket.getSocketBufferHandler().getReadBuffer().capacity());
+        try {
+            int n = socket.read(false, arrived);
+            if (n > 0) {
+                arrived.flip();
+                socket.unRead(arrived);
+            }
+            return n < 0;
+        } catch (IOException closedOrReset) {
+            return true;
+        }
+    }
+
+    /** After this, {@link #gone()} no longer touches the connection: the request's thread has it back. */
+    public synchronized void release() {
+        released = true;
+    }
+}
