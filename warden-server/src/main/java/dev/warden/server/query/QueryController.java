@@ -8,6 +8,7 @@ import dev.warden.server.access.Permission;
 import dev.warden.server.access.Requires;
 import dev.warden.server.connections.execution.WarehouseQueries;
 import dev.warden.server.problem.ResourceNotFound;
+import dev.warden.server.web.ClientConnection;
 import dev.warden.server.web.ClientDisconnects;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,12 +78,18 @@ final class QueryController {
 
     /** Rows stream as they arrive: memory stays flat whatever the size; a client that leaves stops the query. */
     private ResponseEntity<StreamingResponseBody> csv(AccessContext context, QueryService.Prepared prepared) {
+        ClientConnection client = ClientConnection.current(); // taken here: the body runs on another thread
         StreamingResponseBody body = out -> {
+            var cancellation = new WarehouseQueries.Cancellation();
+            // Until the first row, nothing is written that could fail, so the connection is
+            // watched as for a JSON answer (a sorted export may compute a long while first).
+            var watch = disconnects.watch(client, cancellation::cancel);
             // Rows are read here and written on the export's own thread (see CsvExport).
-            try (var export = new ResultWriter.CsvExport(out, prepared.zone(), prepared.compiled().columns())) {
-                queries.stream(context, prepared, new WarehouseQueries.Cancellation(), new WarehouseQueries.RowHandler() {
+            try (watch; var export = new ResultWriter.CsvExport(out, prepared.zone(), prepared.compiled().columns())) {
+                queries.stream(context, prepared, cancellation, new WarehouseQueries.RowHandler() {
                     @Override
                     public void start(List<String> labels) {
+                        watch.close(); // from here the writes notice a client that left
                     }
 
                     @Override

@@ -43,7 +43,14 @@ public final class ClientDisconnects {
      * must be closed before the request's thread writes its answer.
      */
     public Watch watch(Runnable onLeave) {
-        ClientConnection connection = ClientConnection.current();
+        return watch(ClientConnection.current(), onLeave);
+    }
+
+    /**
+     * The same for a connection taken earlier on the request's thread (an asynchronous response
+     * runs elsewhere); to be closed before anything is written to it.
+     */
+    public Watch watch(ClientConnection connection, Runnable onLeave) {
         AtomicBoolean left = new AtomicBoolean();
         ScheduledFuture<?> looking = looker.scheduleWithFixedDelay(() -> {
             if (left.get() || connection.gone()) {
