@@ -466,6 +466,51 @@ public final class EndToEnd {
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " requests failed");
         }
+        throughputWithWrk(clients, gus);
+    }
+
+    /**
+     * The same cached query from wrk (a C load generator, Debian package {@code wrk}) when it is
+     * installed: the Java client above spends about half as much CPU per request as the server
+     * does, on the same two cores, so this pass says more about what the server itself can serve.
+     * Skipped, and said so, when wrk is not on the PATH.
+     */
+    private void throughputWithWrk(int clients, String key) throws Exception {
+        Path script = Files.createTempFile("warden-cached", ".lua");
+        try {
+            Files.writeString(script, "wrk.method = \"POST\"\n"
+                    + "wrk.body = [[" + CACHED.replace('\n', ' ') + "]]\n"
+                    + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                    + "wrk.headers[\"Authorization\"] = \"Bearer " + key + "\"\n");
+            long seconds = seconds(30);
+            List<String> command = List.of("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "-s", script.toString(),
+                    base + "/api/v1/query");
+            Process p;
+            try {
+                p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            } catch (java.io.IOException notInstalled) {
+                line("  wrk: not installed (apt-get install wrk), so only the Java client's figure above");
+                return;
+            }
+            long serverCpu0 = serverCpuNanos();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            long serverCpu = serverCpuNanos() - serverCpu0;
+            java.util.regex.Matcher rate = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+            java.util.regex.Matcher total = java.util.regex.Pattern.compile("([0-9]+) requests in").matcher(out);
+            if (!rate.find() || !total.find()) {
+                throw new IllegalStateException("wrk said: " + out);
+            }
+            if (out.contains("Non-2xx") || out.contains("Socket errors")) {
+                throw new IllegalStateException("wrk saw failures: " + out);
+            }
+            double perRequest = serverCpu / 1e6 / Long.parseLong(total.group(1));
+            line(String.format(Locale.ROOT, "  wrk (-t2 -c%d, %d s, after the run above): %s requests/s; server CPU per request"
+                    + " %.2f ms, so two idle cores would serve at most %.0f requests/s", clients, seconds, rate.group(1),
+                    perRequest, 2000 / perRequest));
+        } finally {
+            Files.deleteIfExists(script);
+        }
     }
 
     // ---------------------------------------------------------------- 3. CSV streaming

@@ -34,6 +34,11 @@ public final class ClientConnection {
         return socket == null ? UNKNOWN : new ClientConnection(socket);
     }
 
+    /** Whether there is a connection to look at at all (not under MockMvc or HTTP/2). */
+    boolean knowable() {
+        return socket != null;
+    }
+
     /**
      * True once the client has closed or reset the connection. Reads without blocking: bytes that
      * arrive meanwhile (a pipelined next request) are handed back to Tomcat untouched. Only to be

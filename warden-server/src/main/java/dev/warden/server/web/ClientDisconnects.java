@@ -1,11 +1,11 @@
 package dev.warden.server.web;
 
 import jakarta.annotation.PreDestroy;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -21,10 +21,13 @@ public final class ClientDisconnects {
         t.setDaemon(true);
         return t;
     });
-    private final long intervalMillis;
+    private final long intervalNanos;
+    /** Every watch not yet closed. Starting and closing one is a set operation: most queries are short. */
+    private final Set<Active> watched = ConcurrentHashMap.newKeySet();
 
     public ClientDisconnects(@Value("${warden.query.client-check-interval-ms:100}") long intervalMillis) {
-        this.intervalMillis = intervalMillis;
+        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        looker.scheduleWithFixedDelay(this::lookAtAll, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     /** What {@link #watch} returns: closing it stops the watching and gives the connection back. */
@@ -51,25 +54,56 @@ public final class ClientDisconnects {
      * runs elsewhere); to be closed before anything is written to it.
      */
     public Watch watch(ClientConnection connection, Runnable onLeave) {
-        AtomicBoolean left = new AtomicBoolean();
-        ScheduledFuture<?> looking = looker.scheduleWithFixedDelay(() -> {
-            if (left.get() || connection.gone()) {
-                left.set(true);
+        Active active = new Active(connection, onLeave, System.nanoTime());
+        if (connection.knowable()) {
+            watched.add(active);
+        }
+        return active;
+    }
+
+    /** Looks at each connection watched for at least one interval: a query of a few milliseconds is never looked at. */
+    private void lookAtAll() {
+        long now = System.nanoTime();
+        for (Active a : watched) {
+            if (now - a.since >= intervalNanos) {
+                try {
+                    a.look();
+                } catch (RuntimeException e) {
+                    // one watch's callback failing must not stop the watching of the others
+                }
+            }
+        }
+    }
+
+    private final class Active implements Watch {
+        private final ClientConnection connection;
+        private final Runnable onLeave;
+        private final long since;
+        private volatile boolean left;
+
+        Active(ClientConnection connection, Runnable onLeave, long since) {
+            this.connection = connection;
+            this.onLeave = onLeave;
+            this.since = since;
+        }
+
+        void look() {
+            if (left || connection.gone()) {
+                left = true;
                 onLeave.run();
             }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-        return new Watch() {
-            @Override
-            public boolean clientLeft() {
-                return left.get();
-            }
+        }
 
-            @Override
-            public void close() {
-                looking.cancel(false);
-                connection.release(); // waits for a look in progress: the socket is the request's again
-            }
-        };
+        @Override
+        public boolean clientLeft() {
+            return left;
+        }
+
+        @Override
+        public void close() {
+            watched.remove(this);
+            connection.release(); // waits for a look in progress: the socket is the request's again
+        }
     }
 
     @PreDestroy
