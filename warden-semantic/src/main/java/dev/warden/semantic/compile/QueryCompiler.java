@@ -158,7 +158,11 @@ public final class QueryCompiler {
             Map<String, Sql> dimensionSql = new LinkedHashMap<>();
             for (ResolvedField rf : selected) {
                 if (rf.field() instanceof Dimension d) {
-                    dimensionSql.put(rf.ref().toString(), x.shown(d, rf.ref().timeframe()));
+                    // A raw timestamp leaves the warehouse as stored, UTC: moved to the query's zone
+                    // in SQL it would be wall-clock time, which cannot tell apart the two hours a
+                    // zone repeats when DST ends. The server shows it in the zone (ColumnInfo.utc).
+                    dimensionSql.put(rf.ref().toString(), rawTimestamp(d, rf.ref())
+                            ? x.dimension(d) : x.shown(d, rf.ref().timeframe()));
                 }
             }
 
@@ -262,6 +266,11 @@ public final class QueryCompiler {
             }
         }
 
+        /** A timestamp dimension without a timeframe (or with raw): its values are the stored UTC ones. */
+        private static boolean rawTimestamp(Dimension d, FieldRef ref) {
+            return d.type() == DimensionType.TIMESTAMP && ref.timeframe().orElse(Timeframe.RAW) == Timeframe.RAW;
+        }
+
         private ValueKind filterKind(Dimension d, FieldRef ref) {
             Timeframe tf = ref.timeframe().orElse(Timeframe.RAW);
             return switch (d.type()) {
@@ -360,8 +369,9 @@ public final class QueryCompiler {
             return switch (f) {
                 case Dimension d -> new ColumnInfo(rf.ref().toString(), label,
                         d.type() == DimensionType.TIMESTAMP && tf.isPresent() && tf.get().producesDate() ? "date" : d.type().wireName(),
-                        "dimension", Optional.empty());
-                case Measure m -> new ColumnInfo(rf.ref().toString(), label, measureKind(m).columnType(), "measure", m.format());
+                        "dimension", Optional.empty(), rawTimestamp(d, rf.ref()));
+                case Measure m -> new ColumnInfo(rf.ref().toString(), label, measureKind(m).columnType(), "measure", m.format(),
+                        measureKind(m) == ValueKind.TIMESTAMP_UTC);
             };
         }
 
@@ -498,9 +508,7 @@ public final class QueryCompiler {
                             yield dims.get(rf.ref().toString());
                         }
                         case Measure m -> {
-                            Sql v = measureSql(m, aggregateSql);
-                            yield measureKind(m) == ValueKind.TIMESTAMP_UTC && !x.utc()
-                                    ? new Sql.FromUtc(v, query.timezone().orElseThrow().getId()) : v;
+                            yield measureSql(m, aggregateSql); // a timestamp stays UTC, as raw dimensions do
                         }
                     };
                     items.add(Sql.concat(value, Sql.text(" AS "), Sql.identifier(aliases.get(i))));

@@ -81,4 +81,22 @@ class FilterSemanticsTest {
         Compilation.Compiled c = compile("orders.total_amount", "gte", "[100]", "UTC");
         assertThat(c.sql()).contains("HAVING (SUM((\"orders\".amount_cents / 100.0)) >= ?)");
     }
+
+    /**
+     * A raw timestamp is selected as stored (UTC) and its column says so; a timeframe such as
+     * hour is truncated in the query's zone and is wall-clock time there. Moving a raw timestamp
+     * into the zone in SQL would make the two 02:30s of the night DST ends one value.
+     */
+    @Test
+    void rawTimestampsAreSelectedAsStoredAndMarkedUtcTimeframesInTheZone() {
+        String q = "{\"topic\":\"orders\",\"fields\":[\"orders.created_at\",\"orders.created_at[hour]\",\"orders.count\"],"
+                + "\"timezone\":\"Europe/Paris\",\"sorts\":[{\"field\":\"orders.created_at\",\"direction\":\"asc\"}]}";
+        Compilation.Compiled c = (Compilation.Compiled) QueryCompiler.compile(Fixtures.shopModel(), QueryParser.parse(q),
+                Fixtures.querier(Map.of("region", List.of("all"))), Dialect.DUCKDB, 1000, CLOCK);
+        assertThat(c.sql()).startsWith("SELECT \"orders\".\"created_at\" AS ");
+        assertThat(c.sql()).contains("DATE_TRUNC('hour', timezone(CAST(? AS VARCHAR), timezone('UTC', \"orders\".\"created_at\")))");
+        assertThat(c.binds()).containsExactly("Europe/Paris");
+        assertThat(c.columns()).extracting(ColumnInfo::utc).containsExactly(true, false, false);
+        assertThat(c.columns()).extracting(ColumnInfo::type).containsExactly("timestamp", "timestamp", "number");
+    }
 }

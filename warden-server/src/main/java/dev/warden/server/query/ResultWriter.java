@@ -28,7 +28,8 @@ final class ResultWriter {
     static byte[] json(QueryService.Result result, ZoneId zone, String sqlOrNull) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("columns", columns(result.columns()));
-        List<List<Object>> rows = result.rows().stream().map(r -> wireRow(r, zone)).toList();
+        boolean[] utc = utcColumns(result.columns());
+        List<List<Object>> rows = result.rows().stream().map(r -> wireRow(r, utc, zone)).toList();
         body.put("rows", rows);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("row_count", rows.size());
@@ -60,19 +61,35 @@ final class ResultWriter {
         }).toList();
     }
 
-    private static List<Object> wireRow(Object[] row, ZoneId zone) {
+    /** Which columns hold UTC timestamps (see {@link ColumnInfo#utc}). */
+    static boolean[] utcColumns(List<ColumnInfo> columns) {
+        boolean[] utc = new boolean[columns.size()];
+        for (int i = 0; i < utc.length; i++) {
+            utc[i] = columns.get(i).utc();
+        }
+        return utc;
+    }
+
+    private static List<Object> wireRow(Object[] row, boolean[] utc, ZoneId zone) {
         Object[] out = new Object[row.length];
         for (int i = 0; i < row.length; i++) {
-            out[i] = wire(row[i], zone);
+            out[i] = i < utc.length && utc[i] && row[i] instanceof LocalDateTime t ? inZone(t, zone).toString()
+                    : wire(row[i], zone);
         }
         return java.util.Arrays.asList(out);
+    }
+
+    /** A UTC timestamp as the instant it is, in {@code zone}: the offset is never ambiguous. */
+    static OffsetDateTime inZone(LocalDateTime utc, ZoneId zone) {
+        return utc.atOffset(java.time.ZoneOffset.UTC).atZoneSameInstant(zone).toOffsetDateTime();
     }
 
     static Object wire(Object v, ZoneId zone) {
         return switch (v) {
             case null -> null;
             case LocalDate d -> d.toString();
-            // Timestamps arrive as wall-clock time already moved into the query's zone by the SQL.
+            // A timestamp truncated to a timeframe (hour) arrives as wall-clock time in the query's
+            // zone, moved there by the SQL; in the hour a zone repeats, the earlier offset is taken.
             case LocalDateTime t -> t.atZone(zone).toOffsetDateTime().toString();
             case OffsetDateTime t -> t.atZoneSameInstant(zone).toOffsetDateTime().toString();
             default -> v;
@@ -124,6 +141,8 @@ final class ResultWriter {
         private final java.time.ZoneOffset fixed;
         private final byte[] buffer = new byte[BUFFER];
         private int position;
+        /** The columns holding UTC timestamps, from the header. */
+        private boolean[] utc = new boolean[0];
 
         Csv(java.io.OutputStream out, ZoneId zone) {
             this.out = out;
@@ -133,6 +152,7 @@ final class ResultWriter {
         }
 
         void header(List<ColumnInfo> columns) throws java.io.IOException {
+            utc = utcColumns(columns);
             for (int i = 0; i < columns.size(); i++) {
                 if (i > 0) {
                     ascii(',');
@@ -147,7 +167,11 @@ final class ResultWriter {
                 if (i > 0) {
                     ascii(',');
                 }
-                cell(row[i]);
+                if (i < utc.length && utc[i] && row[i] instanceof LocalDateTime t) {
+                    instant(t);
+                } else {
+                    cell(row[i]);
+                }
             }
             endRow();
         }
@@ -179,6 +203,18 @@ final class ResultWriter {
             }
         }
 
+        /** A UTC timestamp, written as {@link #inZone} gives it: the instant's own offset. */
+        private void instant(LocalDateTime t) throws java.io.IOException {
+            java.time.ZoneOffset offset = fixed != null ? fixed
+                    : rules.getOffset(java.time.Instant.ofEpochSecond(t.toEpochSecond(java.time.ZoneOffset.UTC)));
+            LocalDateTime local = t.plusSeconds(offset.getTotalSeconds());
+            if (local.getYear() < 0 || local.getYear() > 9999) {
+                text(inZone(t, zone).toString(), true); // odd years: as toString does
+                return;
+            }
+            timestamp(local, offset);
+        }
+
         private void timestamp(LocalDateTime t) throws java.io.IOException {
             java.time.ZoneOffset offset = fixed;
             if (offset == null) {
@@ -193,6 +229,11 @@ final class ResultWriter {
                 text((String) wire(t, zone), true); // a DST gap shifts the time; odd years: as toString does
                 return;
             }
+            timestamp(t, offset);
+        }
+
+        /** Wall-clock time {@code t} (year 0000..9999) and its offset, as OffsetDateTime.toString writes them. */
+        private void timestamp(LocalDateTime t, java.time.ZoneOffset offset) throws java.io.IOException {
             room(CELL);
             date(t.toLocalDate());
             buffer[position++] = 'T';

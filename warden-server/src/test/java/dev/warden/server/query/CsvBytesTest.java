@@ -195,6 +195,38 @@ class CsvBytesTest {
         assertThat(csvBytes(COLUMNS, ZoneOffset.UTC, asBytes)).isEqualTo(csvBytes(COLUMNS, ZoneOffset.UTC, asStrings));
     }
 
+    /**
+     * A UTC timestamp column (a raw timestamp: ColumnInfo.utc) is shown as the instant it is in
+     * the query's zone: the two 02:30s of the night Paris repeats an hour keep their own offsets,
+     * a spring-forward instant lands after the gap, and every value equals OffsetDateTime's text,
+     * in the JSON writer too, over a year of half-hours in four zones.
+     */
+    @Test
+    void utcTimestampsAreShownAsTheirOwnInstant() {
+        List<ColumnInfo> columns = List.of(new ColumnInfo("t.at", "At", "timestamp", "dimension", Optional.empty(), true));
+        ZoneId paris = ZoneId.of("Europe/Paris");
+        assertThat(csv(columns, paris, row(LocalDateTime.of(2024, 10, 27, 0, 30)), row(LocalDateTime.of(2024, 10, 27, 1, 30)),
+                row(LocalDateTime.of(2024, 3, 31, 1, 0)), row(LocalDateTime.of(2024, 3, 31, 0, 59, 59, 500_000_000))))
+                .isEqualTo("t.at\r\n2024-10-27T02:30+02:00\r\n2024-10-27T02:30+01:00\r\n2024-03-31T03:00+02:00\r\n"
+                        + "2024-03-31T01:59:59.500+01:00\r\n");
+        String json = new String(ResultWriter.json(new QueryService.Result(columns, List.of(
+                row(LocalDateTime.of(2024, 10, 27, 0, 30)), row(LocalDateTime.of(2024, 10, 27, 1, 30))), false, false, 0, "q"),
+                paris, null), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"rows\":[[\"2024-10-27T02:30+02:00\"],[\"2024-10-27T02:30+01:00\"]]");
+        for (String zone : List.of("Europe/Paris", "America/New_York", "Australia/Lord_Howe", "UTC")) {
+            ZoneId z = ZoneId.of(zone);
+            StringBuilder expected = new StringBuilder("t.at\r\n");
+            List<Object[]> rows = new java.util.ArrayList<>();
+            for (LocalDateTime t = LocalDateTime.of(2024, 1, 1, 0, 0); t.getYear() == 2024; t = t.plusMinutes(30)) {
+                rows.add(row(t));
+                expected.append(t.atOffset(ZoneOffset.UTC).atZoneSameInstant(z).toOffsetDateTime()).append("\r\n");
+            }
+            assertThat(csv(columns, z, rows.toArray(Object[][]::new))).isEqualTo(expected.toString());
+            assertThat(ResultWriter.inZone(LocalDateTime.of(2024, 10, 27, 1, 30), z))
+                    .isEqualTo(LocalDateTime.of(2024, 10, 27, 1, 30).atOffset(ZoneOffset.UTC).atZoneSameInstant(z).toOffsetDateTime());
+        }
+    }
+
     static Object[] row(Object... values) {
         return values;
     }
