@@ -15,6 +15,8 @@ public final class ClientConnection {
 
     private final SocketWrapperBase<?> socket;
     private boolean released;
+    /** Where a look's bytes land; only the watching thread looks, under this object's lock. */
+    private ByteBuffer scratch;
 
     private ClientConnection(SocketWrapperBase<?> socket) {
         this.socket = socket;
@@ -55,7 +57,11 @@ public final class ClientConnection {
         if (socket.isClosed()) {
             return true;
         }
-        ByteBuffer arrived = ByteBuffer.allocate(socket.getSocketBufferHandler().getReadBuffer().capacity());
+        int capacity = socket.getSocketBufferHandler().getReadBuffer().capacity();
+        if (scratch == null || scratch.capacity() < capacity) {
+            scratch = ByteBuffer.allocate(capacity); // reused: Tomcat copies what is handed back
+        }
+        ByteBuffer arrived = scratch.clear();
         try {
             int n = socket.read(false, arrived);
             if (n > 0) {

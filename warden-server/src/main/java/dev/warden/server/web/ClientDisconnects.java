@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +22,11 @@ public final class ClientDisconnects {
         t.setDaemon(true);
         return t;
     });
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientDisconnects.class);
+    /** How long after a cancel it is sent again while the query still runs. */
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
+    private static final long RETRY_NANOS = RETRY.toNanos();
+
     private final long intervalNanos;
     /** Every watch not yet closed. Starting and closing one is a set operation: most queries are short. */
     private final Set<Active> watched = ConcurrentHashMap.newKeySet();
@@ -40,10 +46,10 @@ public final class ClientDisconnects {
     }
 
     /**
-     * Starts watching the client of the request on this thread (call it there). {@code onLeave}
-     * runs on the watching thread, at every look after the client has left until the watch is
-     * closed (so a cancellation that raced with the start of a statement is repeated). The watch
-     * must be closed before the request's thread writes its answer.
+     * Starts watching the client of the request on this thread (call it there). Once the client
+     * has left, {@code onLeave} runs on a thread of its own, and again every second until the
+     * watch is closed (so a cancellation that raced with the start of a statement is repeated).
+     * The watch must be closed before the request's thread writes its answer.
      */
     public Watch watch(Runnable onLeave) {
         return watch(ClientConnection.current(), onLeave);
@@ -67,9 +73,11 @@ public final class ClientDisconnects {
         for (Active a : watched) {
             if (now - a.since >= intervalNanos) {
                 try {
-                    a.look();
-                } catch (RuntimeException e) {
-                    // one watch's callback failing must not stop the watching of the others
+                    a.look(now);
+                } catch (Throwable e) {
+                    // one watch failing must not stop the watching of the others (a scheduled task
+                    // that throws is never run again)
+                    log.warn("client watch failed: {}", e.getClass().getName());
                 }
             }
         }
@@ -80,6 +88,10 @@ public final class ClientDisconnects {
         private final Runnable onLeave;
         private final long since;
         private volatile boolean left;
+        /** Whether an {@code onLeave} run is in progress. */
+        private final AtomicBoolean leaving = new AtomicBoolean();
+        /** When {@code onLeave} last started (only the watcher thread reads and writes it). */
+        private long lastLeave = System.nanoTime() - RETRY_NANOS;
 
         Active(ClientConnection connection, Runnable onLeave, long since) {
             this.connection = connection;
@@ -87,10 +99,26 @@ public final class ClientDisconnects {
             this.since = since;
         }
 
-        void look() {
-            if (left || connection.gone()) {
-                left = true;
-                onLeave.run();
+        /**
+         * Once the client has left, {@code onLeave} runs on a thread of its own (cancelling a
+         * statement can mean a new connection to a slow warehouse; the watcher must not wait for
+         * it), one run at a time, again after {@link #RETRY} while the query is still running: a
+         * cancel that raced with the statement's start does nothing.
+         */
+        void look(long now) {
+            if (!left && !connection.gone()) {
+                return;
+            }
+            left = true;
+            if (now - lastLeave >= RETRY_NANOS && leaving.compareAndSet(false, true)) {
+                lastLeave = now;
+                Thread.ofVirtual().name("client-left").start(() -> {
+                    try {
+                        onLeave.run();
+                    } finally {
+                        leaving.set(false);
+                    }
+                });
             }
         }
 

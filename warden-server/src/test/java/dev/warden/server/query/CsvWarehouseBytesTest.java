@@ -254,6 +254,44 @@ class CsvWarehouseBytesTest extends ApiTest {
         assertThat(java.util.Arrays.mismatch(response.body(), want)).as("first differing byte").isEqualTo(-1);
     }
 
+    /**
+     * DuckDB matches quoted names without regard to case: two fields whose names differ only in
+     * case (a model may have both) must still come out as their own columns when text is read
+     * as bytes (the rewrite names the query's columns by position).
+     */
+    @Test
+    void fieldsWhoseNamesDifferOnlyInCaseKeepTheirOwnValues() throws Exception {
+        Path file = QueryFixtures.WAREHOUSES.resolve("e2e/csv-case.duckdb");
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+            s.execute("CREATE TABLE main.pairs AS SELECT range AS id, 'lower ' || range AS lo, range * 10 AS hi FROM range(3)");
+        }
+        QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
+        Fixtures.TestOrg org = q.org();
+        String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", "e2e/csv-case.duckdb"));
+        q.model(org, connection, "pairs", """
+                connection: wh
+                views:
+                  p:
+                    table: main.pairs
+                    primary_key: id
+                    dimensions:
+                      id: { type: number }
+                      amount: { type: string, sql: "${TABLE}.lo" }
+                      Amount: { type: number, sql: "${TABLE}.hi" }
+                topics:
+                  p:
+                    base_view: p
+                    access_filters: []
+                """);
+        HttpResponse<byte[]> response = export(q, org, QueryFixtures.query("p", List.of("p.amount", "p.Amount", "p.id"),
+                "sorts", List.of(Map.of("field", "p.id", "direction", "asc")), "cache", false));
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8))
+                .isEqualTo("p.amount,p.Amount,p.id\r\nlower 0,0,0\r\nlower 1,10,1\r\nlower 2,20,2\r\n");
+    }
+
     /** The query exported as CSV over HTTP by the org's admin. */
     private static HttpResponse<byte[]> export(QueryFixtures q, Fixtures.TestOrg org, Map<String, Object> query)
             throws Exception {

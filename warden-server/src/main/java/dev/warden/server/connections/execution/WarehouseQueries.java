@@ -172,6 +172,10 @@ public final class WarehouseQueries {
                             break;
                         }
                     }
+                    if (cancellation.cancelled()) {
+                        // a driver that ends a cancelled result quietly must not pass for complete
+                        throw new WarehouseFailure(WarehouseFailure.Kind.CANCELLED);
+                    }
                     return rows;
                 } finally {
                     cancellation.running.set(null);
@@ -225,6 +229,41 @@ public final class WarehouseQueries {
     }
 
     /**
+     * {@code sql} with every VARCHAR column of its result as a BLOB of the same UTF-8 bytes, and
+     * nothing else changed: same columns, names and order, same rows in the same order (a
+     * projection over the query; DuckDB keeps the order of a projected subquery's rows). Real BLOB
+     * columns are left out of the rewrite, and a result without text is left alone.
+     */
+    private static TextAsBlobs duckdbTextAsBlobs(java.sql.Connection jdbc, String sql) throws SQLException {
+        try (PreparedStatement probe = jdbc.prepareStatement(sql)) {
+            ResultSetMetaData meta = probe.getMetaData();
+            int n = meta.getColumnCount();
+            boolean[] utf8 = new boolean[n];
+            boolean text = false;
+            // The inner columns are renamed by position (c1, c2, ...): DuckDB matches quoted names
+            // without regard to case, so two labels that differ only in case could not be told apart.
+            StringBuilder select = new StringBuilder("SELECT ");
+            StringBuilder names = new StringBuilder();
+            for (int i = 1; i <= n; i++) {
+                String label = "\"" + meta.getColumnLabel(i).replace("\"", "\"\"") + "\"";
+                select.append(i > 1 ? ", " : "");
+                names.append(i > 1 ? ", " : "").append("c").append(i);
+                if ("VARCHAR".equals(meta.getColumnTypeName(i))) {
+                    select.append("encode(warden_rows.c").append(i).append(") AS ").append(label);
+                    utf8[i - 1] = true;
+                    text = true;
+                } else {
+                    select.append("warden_rows.c").append(i).append(" AS ").append(label);
+                }
+            }
+            return text ? new TextAsBlobs(select.append(" FROM (").append(sql).append("\n) AS warden_rows(")
+                    .append(names).append(")").toString(), utf8) : new TextAsBlobs(sql, null);
+        }
+    }
+
+    private record TextAsBlobs(String sql, boolean[] utf8) {}
+
+    /**
      * DuckDB's TIMESTAMP (microseconds since 1970-01-01 00:00, no zone). Its driver's
      * {@code getLong} answers that count, from which this builds the same LocalDateTime as
      * {@code getObject(column, LocalDateTime.class)} does (the driver's own conversion: the count
@@ -233,41 +272,6 @@ public final class WarehouseQueries {
      * than a few thousand days). Only plain TIMESTAMP: the driver's {@code getLong} does not
      * convert TIMESTAMP_S, _MS or _NS, which take {@link #read}.
      */
-    /**
-     * {@code sql} with every VARCHAR column of its result as a BLOB of the same UTF-8 bytes, and
-     * nothing else changed: same columns, names and order, same rows in the same order (a
-     * projection over the query; DuckDB keeps the order of a projected subquery's rows). Real BLOB
-     * columns are left out of the rewrite, and a result without text is left alone.
-     */
-    private static TextAsBlobs duckdbTextAsBlobs(java.sql.Connection jdbc, String sql) throws SQLException {
-        StringBuilder select = new StringBuilder("SELECT ");
-        boolean text = false;
-        try (PreparedStatement probe = jdbc.prepareStatement(sql)) {
-            ResultSetMetaData meta = probe.getMetaData();
-            boolean[] utf8 = new boolean[meta.getColumnCount()];
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                for (int j = 1; j < i; j++) {
-                    if (meta.getColumnLabel(j).equals(meta.getColumnLabel(i))) {
-                        return new TextAsBlobs(sql, null); // two columns of one name: not addressable from outside
-                    }
-                }
-                String column = "\"" + meta.getColumnLabel(i).replace("\"", "\"\"") + "\"";
-                select.append(i > 1 ? ", " : "");
-                if ("VARCHAR".equals(meta.getColumnTypeName(i))) {
-                    select.append("encode(").append(column).append(") AS ").append(column);
-                    utf8[i - 1] = true;
-                    text = true;
-                } else {
-                    select.append(column);
-                }
-            }
-            return text ? new TextAsBlobs(select.append(" FROM (").append(sql).append("\n) AS warden_text_as_blobs")
-                    .toString(), utf8) : new TextAsBlobs(sql, null);
-        }
-    }
-
-    private record TextAsBlobs(String sql, boolean[] utf8) {}
-
     private static LocalDateTime duckdbTimestamp(ResultSet rs, int column, Days days) throws SQLException {
         long micros = rs.getLong(column);
         if (rs.wasNull()) {
