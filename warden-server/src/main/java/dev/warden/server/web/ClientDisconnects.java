@@ -38,9 +38,6 @@ public final class ClientDisconnects {
 
     /** What {@link #watch} returns: closing it stops the watching and gives the connection back. */
     public interface Watch extends AutoCloseable {
-        /** Whether the client was seen to leave. */
-        boolean clientLeft();
-
         @Override
         void close();
     }
@@ -87,7 +84,8 @@ public final class ClientDisconnects {
         private final ClientConnection connection;
         private final Runnable onLeave;
         private final long since;
-        private volatile boolean left;
+        /** Set by the watcher thread once the client is gone; read only there. */
+        private boolean left;
         /** Whether an {@code onLeave} run is in progress. */
         private final AtomicBoolean leaving = new AtomicBoolean();
         /** When {@code onLeave} last started (only the watcher thread reads and writes it). */
@@ -120,11 +118,6 @@ public final class ClientDisconnects {
                     }
                 });
             }
-        }
-
-        @Override
-        public boolean clientLeft() {
-            return left;
         }
 
         @Override

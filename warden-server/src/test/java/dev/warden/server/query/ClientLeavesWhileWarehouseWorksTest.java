@@ -13,9 +13,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,11 +64,8 @@ class ClientLeavesWhileWarehouseWorksTest extends ApiTest {
     private record Setup(QueryFixtures q, Fixtures.TestOrg org) {}
 
     private Setup setup() throws Exception {
-        Path file = QueryFixtures.WAREHOUSES.resolve("e2e/json-gone.duckdb");
-        Files.createDirectories(file.getParent());
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS main.unused AS SELECT 1 AS id"); // the derived views need no table
-        }
+        QueryFixtures.duckdb("e2e/json-gone.duckdb",
+                "CREATE TABLE IF NOT EXISTS main.unused AS SELECT 1 AS id"); // the derived views need no table
         QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
         Fixtures.TestOrg org = q.org();
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", "e2e/json-gone.duckdb",

@@ -12,9 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,12 +51,9 @@ class CsvClientGoneTest extends ApiTest {
 
     @Test
     void aClientThatLeavesCancelsTheExport() throws Exception {
-        Path file = QueryFixtures.WAREHOUSES.resolve(PATH);
-        Files.createDirectories(file.getParent());
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS main.many AS SELECT range AS id, 'row ' || range AS label FROM range("
+        QueryFixtures.duckdb(PATH,
+                "CREATE TABLE IF NOT EXISTS main.many AS SELECT range AS id, 'row ' || range AS label FROM range("
                     + ROWS + ")");
-        }
         QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
         Fixtures.TestOrg org = q.org();
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", PATH));

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -58,15 +57,10 @@ class CsvWarehouseBytesTest extends ApiTest {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
-    private static void warehouse() throws Exception {
-        Path file = QueryFixtures.WAREHOUSES.resolve(PATH);
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("""
+    private static void warehouse() {
+        QueryFixtures.duckdb(PATH, """
                     CREATE TABLE main.tricky (id INTEGER, label VARCHAR, amount DECIMAL(18, 4), big DECIMAL(38, 6),
-                        ratio DOUBLE, n BIGINT, ts TIMESTAMP, d DATE, flag BOOLEAN)""");
-            s.execute("""
+                        ratio DOUBLE, n BIGINT, ts TIMESTAMP, d DATE, flag BOOLEAN)""", """
                     INSERT INTO main.tricky VALUES
                     (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
                     (2, 'plain', 123.4500, 12345678901234567890.123456, 0.1, -9223372036854775808,
@@ -85,7 +79,6 @@ class CsvWarehouseBytesTest extends ApiTest {
                     (11, 'naïve café ✓ 東京 😀', NULL, NULL, NULL, NULL, NULL, NULL, NULL),
                     (12, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL),
                     (13, '''quoted'' a=b', NULL, NULL, NULL, NULL, NULL, NULL, NULL)""");
-        }
     }
 
     @Test
@@ -135,11 +128,7 @@ class CsvWarehouseBytesTest extends ApiTest {
      */
     @Test
     void timestampsMatchTheDriversOwnConversion() throws Exception {
-        Path file = QueryFixtures.WAREHOUSES.resolve("e2e/csv-timestamps.duckdb");
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("""
+        Path file = QueryFixtures.duckdb("e2e/csv-timestamps.duckdb", """
                     CREATE TABLE main.stamps AS
                     SELECT range AS id, TIMESTAMP '1970-01-01 00:00:00' + to_microseconds(
                         CAST(hash(range) % 40000000000000000 AS BIGINT) - 20000000000000000
@@ -148,7 +137,6 @@ class CsvWarehouseBytesTest extends ApiTest {
                     UNION ALL SELECT 5000, TIMESTAMP '1969-12-31 23:59:59.999999'
                     UNION ALL SELECT 5001, TIMESTAMP '1970-01-01 00:00:00'
                     UNION ALL SELECT 5002, TIMESTAMP '1899-12-31 23:59:59.000001'""");
-        }
         QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
         Fixtures.TestOrg org = q.org();
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", "e2e/csv-timestamps.duckdb"));
@@ -199,16 +187,11 @@ class CsvWarehouseBytesTest extends ApiTest {
      */
     @Test
     void textAsBytesKeepsTheQuerysOrderAndRows() throws Exception {
-        Path file = QueryFixtures.WAREHOUSES.resolve("e2e/csv-order.duckdb");
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("""
+        Path file = QueryFixtures.duckdb("e2e/csv-order.duckdb", """
                     CREATE TABLE main.words AS
                     SELECT range AS id, 'w' || (hash(range) % 1000003) || CASE WHEN range % 7 = 0 THEN ',é"' ELSE '' END AS word,
                            CASE WHEN range % 11 = 0 THEN NULL ELSE ['x', 'y', 'z'][range % 3 + 1] END AS tag
                     FROM range(400000)""");
-        }
         QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
         Fixtures.TestOrg org = q.org();
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", "e2e/csv-order.duckdb"));
@@ -261,12 +244,8 @@ class CsvWarehouseBytesTest extends ApiTest {
      */
     @Test
     void fieldsWhoseNamesDifferOnlyInCaseKeepTheirOwnValues() throws Exception {
-        Path file = QueryFixtures.WAREHOUSES.resolve("e2e/csv-case.duckdb");
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file);
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
-            s.execute("CREATE TABLE main.pairs AS SELECT range AS id, 'lower ' || range AS lo, range * 10 AS hi FROM range(3)");
-        }
+        QueryFixtures.duckdb("e2e/csv-case.duckdb",
+                "CREATE TABLE main.pairs AS SELECT range AS id, 'lower ' || range AS lo, range * 10 AS hi FROM range(3)");
         QueryFixtures q = new QueryFixtures(port, api(), fixtures, attributes, connections);
         Fixtures.TestOrg org = q.org();
         String connection = q.connection(org, Map.of("name", "wh", "type", "duckdb", "path", "e2e/csv-case.duckdb"));

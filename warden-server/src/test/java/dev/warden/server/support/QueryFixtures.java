@@ -44,6 +44,28 @@ public final class QueryFixtures {
 
     /** The warehouse directory of the test server ({@code warden.data-dir=target/test-data}). */
     public static final Path WAREHOUSES = Path.of("target/test-data/warehouses").toAbsolutePath();
+
+    /**
+     * A DuckDB warehouse file under {@link #WAREHOUSES}, made afresh by {@code statements}; its
+     * path relative to there is what a connection of type duckdb names.
+     */
+    public static Path duckdb(String relativePath, String... statements) {
+        Path file = WAREHOUSES.resolve(relativePath);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("test warehouse setup failed: " + e.getMessage(), e);
+        }
+        return file;
+    }
     public static final String DEMO_PATH = "demo/warehouse.duckdb";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
