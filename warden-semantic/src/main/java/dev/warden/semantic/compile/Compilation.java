@@ -17,12 +17,13 @@ public sealed interface Compilation permits Compilation.Compiled, Compilation.Re
      * java.time.LocalDateTime (a UTC wall-clock timestamp, or for a filter on a timeframe of a
      * timestamp, wall-clock time in the query's timezone); none is ever null.
      */
-    record Compiled(String sql, List<Object> binds, List<ColumnInfo> columns, int effectiveLimit, boolean cappedByRowCap)
-            implements Compilation {
+    record Compiled(String sql, List<Object> binds, List<ColumnInfo> columns, int effectiveLimit, boolean cappedByRowCap,
+                    java.util.Set<String> timeZones) implements Compilation {
         public Compiled {
             requireNonNull(sql, "sql is null");
             binds = List.copyOf(binds);
             columns = List.copyOf(columns);
+            timeZones = java.util.Set.copyOf(timeZones);
         }
 
         /** How many rows the SQL fetches at most. */

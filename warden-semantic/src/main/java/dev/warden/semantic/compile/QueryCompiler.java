@@ -205,7 +205,8 @@ public final class QueryCompiler {
             for (ResolvedField rf : selected) {
                 columns.add(column(rf));
             }
-            return new Compilation.Compiled(rendered.sql(), rendered.binds(), columns, effective, requested > rowCap);
+            return new Compilation.Compiled(rendered.sql(), rendered.binds(), columns, effective, requested > rowCap,
+                    rendered.timeZones());
         }
 
         private ResolvedField resolve(FieldRef ref) {

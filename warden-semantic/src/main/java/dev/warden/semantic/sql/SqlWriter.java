@@ -11,6 +11,7 @@ public final class SqlWriter {
     private final Dialect dialect;
     private final StringBuilder text = new StringBuilder(2048);
     private final List<Object> binds = new ArrayList<>();
+    private final java.util.Set<String> zones = new java.util.TreeSet<>();
 
     private SqlWriter(Dialect dialect) {
         this.dialect = dialect;
@@ -19,7 +20,7 @@ public final class SqlWriter {
     public static RenderedSql render(Sql sql, Dialect dialect) {
         SqlWriter w = new SqlWriter(dialect);
         w.write(sql);
-        return new RenderedSql(w.text.toString(), w.binds);
+        return new RenderedSql(w.text.toString(), w.binds, w.zones);
     }
 
     private void write(Sql sql) {
@@ -46,7 +47,10 @@ public final class SqlWriter {
                 }
             }
             case Sql.Truncate t -> write(dialect.truncate(t.timeframe(), t.expression()));
-            case Sql.FromUtc f -> write(dialect.fromUtc(f.expression(), Sql.bind(dialect.zoneValue(f.zoneId()))));
+            case Sql.FromUtc f -> {
+                zones.add(f.zoneId());
+                write(dialect.fromUtc(f.expression(), Sql.bind(dialect.zoneValue(f.zoneId()))));
+            }
             case Sql.ExactText e -> write(dialect.exactText(e.expression()));
             case Sql.ExactGroupKey k -> write(dialect.exactGroupKey(k.expression(), k.alias()));
             case Sql.Like like -> write(dialect.like(like.expression(), like.literal(), like.match()));

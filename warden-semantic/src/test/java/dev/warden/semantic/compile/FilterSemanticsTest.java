@@ -96,6 +96,9 @@ class FilterSemanticsTest {
         assertThat(c.sql()).startsWith("SELECT \"orders\".\"created_at\" AS ");
         assertThat(c.sql()).contains("DATE_TRUNC('hour', timezone(CAST(? AS VARCHAR), timezone('UTC', \"orders\".\"created_at\")))");
         assertThat(c.binds()).containsExactly("Europe/Paris");
+        assertThat(c.timeZones()).as("the zones a warehouse must know").containsExactly("Europe/Paris");
+        assertThat(compile("orders.created_at", "eq", "[\"2025-03-01\"]", "Europe/Paris").timeZones())
+                .as("a filter on a raw timestamp converts its values in Java").isEmpty();
         assertThat(c.columns()).extracting(ColumnInfo::utc).containsExactly(true, false, false);
         assertThat(c.columns()).extracting(ColumnInfo::type).containsExactly("timestamp", "timestamp", "number");
     }

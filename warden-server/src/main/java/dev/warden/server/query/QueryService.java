@@ -267,10 +267,10 @@ public class QueryService {
         return new CachedResult(labels, rows, truncated[0]);
     }
 
-    /** Where the SQL moves timestamps into the query's zone, the warehouse must know the zone (MySQL may not). */
+    /** Where the SQL moves timestamps into a zone, the warehouse must know the zone (MySQL may not). */
     private void requireTimeZone(Prepared p) {
-        if (p.compiled().sql().contains("CONVERT_TZ(")) {
-            warehouse.requireTimeZone(p.model().connection(), p.zone());
+        for (String zone : p.compiled().timeZones()) {
+            warehouse.requireTimeZone(p.model().connection(), ZoneId.of(zone));
         }
     }
 
